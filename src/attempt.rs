@@ -1,0 +1,175 @@
+//! What one HTTP attempt's outcome means for the whole call: a result, a retry after a pause,
+//! or a final error. The boundary performs attempts; this decides, without a JS engine.
+
+use crate::body;
+use crate::config::Config;
+use crate::error::{ClientError, ErrorCode};
+use crate::messages;
+use crate::model::Me;
+use crate::retry::{self, Decision};
+use crate::retry_after;
+use crate::status::{self, FailedResponse};
+
+/// What the transport saw. Header values are raw; parsing happens here.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Response {
+        status: u16,
+        /// Empty for redirects, whose bodies are never read.
+        body: String,
+        request_id: Option<String>,
+        retry_after: Option<String>,
+    },
+    /// fetch (or reading the body) rejected. `detail` is a short, key-free description.
+    NetworkFailure { detail: Option<String> },
+    TimedOut,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    Done(Me),
+    /// Wait this long, then try again. The error is what the call fails with if the wait is
+    /// aborted or never comes.
+    Retry { wait_ms: f64, error: ClientError },
+    Fail(ClientError),
+}
+
+/// `attempts` counts HTTP attempts made so far, including this one; `now_ms` is the epoch
+/// time (for `Retry-After` dates); `jitter` is random in [0, 1).
+pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
+    let mut error = match outcome {
+        Outcome::Response { status, body, request_id, retry_after } => {
+            if status::is_success(status) {
+                match body::decode_me(&body) {
+                    Ok(me) => return Step::Done(me),
+                    Err(mut err) => {
+                        err.status = Some(status);
+                        err.request_id = request_id;
+                        err
+                    }
+                }
+            } else {
+                let failed = FailedResponse {
+                    status,
+                    server_message: body::server_message(&body).map(|m| config.key.redact(m)),
+                    request_id,
+                    retry_after: retry_after.as_deref().and_then(|v| retry_after::parse(v, now_ms)),
+                };
+                status::classify(failed, config.key.has_prefix(), attempts)
+            }
+        }
+        Outcome::NetworkFailure { detail } => {
+            let detail = detail.map(|d| config.key.redact(d));
+            ClientError::new(ErrorCode::NetworkError, messages::network_error(config.origin(), detail.as_deref(), attempts))
+        }
+        Outcome::TimedOut => ClientError::new(ErrorCode::Timeout, messages::timeout(config.timeout_ms, attempts)),
+    };
+    error.attempts = attempts;
+    error.key_hint = config.key.hint();
+    match retry::decide(error.code, attempts.saturating_sub(1), config.max_retries, error.retry_after, jitter) {
+        Decision::RetryAfterMs(wait_ms) => Step::Retry { wait_ms, error },
+        Decision::GiveUp => Step::Fail(error),
+    }
+}
+
+/// The error for a wait between attempts that the caller's signal cut short, or for a signal
+/// that had fired before the first attempt.
+pub fn aborted(config: Option<&Config>, attempts: u32) -> ClientError {
+    let mut error = ClientError::new(ErrorCode::Aborted, messages::aborted());
+    error.attempts = attempts;
+    error.key_hint = config.and_then(|c| c.key.hint());
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{resolve, Environment, OptionValue, RawOptions};
+
+    const KEY: &str = "osapi_test_attempt_key_0001";
+
+    fn config(max_retries: f64) -> Config {
+        resolve(
+            RawOptions {
+                api_key: OptionValue::Str(KEY.into()),
+                max_retries: OptionValue::Number(max_retries),
+                ..Default::default()
+            },
+            Environment::default(),
+        )
+        .unwrap()
+    }
+
+    fn response(status: u16, body: &str, retry_after: Option<&str>) -> Outcome {
+        Outcome::Response { status, body: body.into(), request_id: Some("req_9".into()), retry_after: retry_after.map(Into::into) }
+    }
+
+    fn failure(step: Step) -> ClientError {
+        match step {
+            Step::Fail(e) => e,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_200_is_done() {
+        let body = r#"{"account":{"id":1,"email":null},"apiKey":{"name":"k","scopes":["read"],"connectionScope":"account"},"connections":[]}"#;
+        assert!(matches!(settle(response(200, body, None), &config(2.0), 1, 0.0, 0.0), Step::Done(_)));
+    }
+
+    #[test]
+    fn an_invalid_200_fails_at_once_with_status_and_request_id() {
+        let err = failure(settle(response(200, "<html>", None), &config(2.0), 1, 0.0, 0.0));
+        assert_eq!(err.code, ErrorCode::InvalidResponse);
+        assert_eq!(err.status, Some(200));
+        assert_eq!(err.request_id.as_deref(), Some("req_9"));
+        assert_eq!(err.attempts, 1);
+    }
+
+    #[test]
+    fn transient_failures_retry_until_the_limit_then_fail_with_the_attempt_count() {
+        let c = config(2.0);
+        let outcomes = || [response(500, "", None), response(429, "", None), Outcome::TimedOut, Outcome::NetworkFailure { detail: None }];
+        for outcome in outcomes() {
+            assert!(matches!(settle(outcome, &c, 1, 0.0, 0.0), Step::Retry { wait_ms, .. } if wait_ms == 500.0));
+        }
+        for outcome in outcomes() {
+            assert!(matches!(settle(outcome, &c, 2, 0.0, 0.0), Step::Retry { wait_ms, .. } if wait_ms == 1000.0));
+        }
+        for outcome in outcomes() {
+            let err = failure(settle(outcome, &c, 3, 0.0, 0.0));
+            assert_eq!(err.attempts, 3);
+            assert!(err.message.contains("after 3 attempts"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn retry_after_over_sixty_seconds_fails_at_once_with_retry_after_set() {
+        let err = failure(settle(response(429, "", Some("120")), &config(2.0), 1, 0.0, 0.0));
+        assert_eq!(err.code, ErrorCode::RateLimited);
+        assert_eq!(err.retry_after, Some(120.0));
+        assert!(matches!(
+            settle(response(429, "", Some("2")), &config(2.0), 1, 0.0, 0.0),
+            Step::Retry { wait_ms, .. } if wait_ms == 2000.0
+        ));
+    }
+
+    #[test]
+    fn auth_errors_are_final_and_carry_a_hint_not_the_key() {
+        let body = format!(r#"{{"statusCode":401,"message":"Invalid API key {KEY}","error":"Unauthorized"}}"#);
+        let err = failure(settle(response(401, &body, None), &config(2.0), 1, 0.0, 0.0));
+        assert_eq!(err.code, ErrorCode::Unauthorized);
+        assert_eq!(err.key_hint.as_deref(), Some("osapi_…0001"));
+        let shown = format!("{err:?} {err} {:?}", err.server_message);
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(err.server_message.unwrap().contains("[redacted]"));
+    }
+
+    #[test]
+    fn network_detail_is_quoted_without_the_key() {
+        let err = failure(settle(Outcome::NetworkFailure { detail: Some(format!("ECONNREFUSED {KEY}")) }, &config(0.0), 1, 0.0, 0.0));
+        assert_eq!(err.code, ErrorCode::NetworkError);
+        assert!(err.message.contains("ECONNREFUSED"));
+        assert!(!err.message.contains(KEY));
+    }
+}

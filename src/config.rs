@@ -1,0 +1,195 @@
+//! Turning what the caller passed, and what the environment holds, into a checked `Config`,
+//! before any request. The boundary reads JS values into `OptionValue`s; everything that
+//! decides is here, testable without a JS engine.
+
+use crate::base_url::{self, DEFAULT_BASE_URL};
+use crate::error::{ClientError, ErrorCode};
+use crate::key::{ApiKey, KeySource};
+use crate::messages;
+
+pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// setTimeout's limit; a larger delay fires at once in every runtime.
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+/// More retries than this only hide an outage behind minutes of waiting.
+const MAX_MAX_RETRIES: f64 = 10.0;
+
+/// One option as read from JS. `Other` carries `typeof` (or "null"), for the message.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum OptionValue {
+    #[default]
+    Absent,
+    Number(f64),
+    Bool(bool),
+    Str(String),
+    Other(&'static str),
+}
+
+impl OptionValue {
+    fn type_name(&self) -> String {
+        match self {
+            OptionValue::Absent => "undefined".into(),
+            OptionValue::Number(n) => format!("the number {n}"),
+            OptionValue::Bool(b) => format!("{b}"),
+            OptionValue::Str(_) => "a string".into(),
+            OptionValue::Other(t) => format!("{}", t),
+        }
+    }
+}
+
+/// The scalar options; `fetch` and `signal` are JS objects the boundary checks itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawOptions {
+    pub api_key: OptionValue,
+    pub base_url: OptionValue,
+    pub timeout_ms: OptionValue,
+    pub max_retries: OptionValue,
+    pub dangerously_allow_browser: OptionValue,
+}
+
+/// What the runtime told us about itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Environment {
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    /// `window` and `document` both exist: a page whose visitors could read the key.
+    pub is_browser_page: bool,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub key: ApiKey,
+    pub me_url: String,
+    pub timeout_ms: f64,
+    pub max_retries: u32,
+}
+
+impl Config {
+    /// `scheme://host[:port]`, for messages: where the request went, without the path.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.me_url.find("://").map_or(0, |i| i + 3);
+        let end = self.me_url[after_scheme..].find('/').map_or(self.me_url.len(), |i| after_scheme + i);
+        &self.me_url[..end]
+    }
+}
+
+pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError> {
+    let timeout_ms = match raw.timeout_ms {
+        OptionValue::Absent => DEFAULT_TIMEOUT_MS,
+        OptionValue::Number(n) if n > 0.0 && n <= MAX_TIMEOUT_MS => n,
+        other => return Err(invalid("timeoutMs", "a number of milliseconds above 0 and at most 2147483647", &other)),
+    };
+    let max_retries = match raw.max_retries {
+        OptionValue::Absent => DEFAULT_MAX_RETRIES,
+        OptionValue::Number(n) if n.fract() == 0.0 && (0.0..=MAX_MAX_RETRIES).contains(&n) => n as u32,
+        other => return Err(invalid("maxRetries", "a whole number from 0 to 10", &other)),
+    };
+    let allow_browser = match raw.dangerously_allow_browser {
+        OptionValue::Absent => false,
+        OptionValue::Bool(b) => b,
+        other => return Err(invalid("dangerouslyAllowBrowser", "true or false", &other)),
+    };
+    let base_url = match raw.base_url {
+        OptionValue::Absent => env.base_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        OptionValue::Str(s) => s,
+        other => return Err(invalid("baseUrl", "a string", &other)),
+    };
+    let (key_text, source) = match raw.api_key {
+        OptionValue::Absent => (env.api_key, KeySource::Environment),
+        OptionValue::Str(s) => (Some(s), KeySource::Argument),
+        other => return Err(invalid("apiKey", "a string", &other)),
+    };
+    if env.is_browser_page && !allow_browser {
+        return Err(ClientError::new(ErrorCode::BrowserDisallowed, messages::browser_disallowed()));
+    }
+    let key = ApiKey::parse(key_text.as_deref(), source)?;
+    let me_url = base_url::me_url(&base_url)?;
+    Ok(Config { key, me_url, timeout_ms, max_retries })
+}
+
+fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
+    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &got.type_name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> RawOptions {
+        RawOptions { api_key: OptionValue::Str(k.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn defaults() {
+        let config = resolve(key("osapi_test_x"), Environment::default()).unwrap();
+        assert_eq!(config.me_url, "https://app.outboundsync.com/api/v1/me");
+        assert_eq!(config.origin(), "https://app.outboundsync.com");
+        assert_eq!(config.timeout_ms, 30_000.0);
+        assert_eq!(config.max_retries, 2);
+    }
+
+    #[test]
+    fn the_key_and_base_url_come_from_the_environment_when_not_given() {
+        let env = Environment {
+            api_key: Some("osapi_test_env\n".into()),
+            base_url: Some("http://127.0.0.1:9/".into()),
+            is_browser_page: false,
+        };
+        let config = resolve(RawOptions::default(), env.clone()).unwrap();
+        assert_eq!(config.key.expose(), "osapi_test_env");
+        assert_eq!(config.me_url, "http://127.0.0.1:9/api/v1/me");
+        assert_eq!(config.origin(), "http://127.0.0.1:9");
+        let given = resolve(
+            RawOptions { base_url: OptionValue::Str("https://proxy.test".into()), ..key("osapi_test_arg") },
+            env,
+        )
+        .unwrap();
+        assert_eq!(given.key.expose(), "osapi_test_arg");
+        assert_eq!(given.me_url, "https://proxy.test/api/v1/me");
+    }
+
+    #[test]
+    fn missing_key_names_the_variable() {
+        let err = resolve(RawOptions::default(), Environment::default()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::MissingApiKey);
+        assert!(err.message.contains("OUTBOUNDSYNC_API_KEY"));
+    }
+
+    #[test]
+    fn browser_pages_are_refused_unless_allowed() {
+        let page = Environment { is_browser_page: true, ..Default::default() };
+        assert_eq!(resolve(key("osapi_test_x"), page.clone()).unwrap_err().code, ErrorCode::BrowserDisallowed);
+        let allowed = RawOptions { dangerously_allow_browser: OptionValue::Bool(true), ..key("osapi_test_x") };
+        assert!(resolve(allowed, page).is_ok());
+    }
+
+    #[test]
+    fn option_values_of_the_wrong_type_or_range_are_invalid_options() {
+        let cases = [
+            RawOptions { timeout_ms: OptionValue::Number(0.0), ..key("osapi_test_x") },
+            RawOptions { timeout_ms: OptionValue::Number(f64::NAN), ..key("osapi_test_x") },
+            RawOptions { timeout_ms: OptionValue::Number(f64::INFINITY), ..key("osapi_test_x") },
+            RawOptions { timeout_ms: OptionValue::Str("100".into()), ..key("osapi_test_x") },
+            RawOptions { max_retries: OptionValue::Number(-1.0), ..key("osapi_test_x") },
+            RawOptions { max_retries: OptionValue::Number(1.5), ..key("osapi_test_x") },
+            RawOptions { max_retries: OptionValue::Number(11.0), ..key("osapi_test_x") },
+            RawOptions { dangerously_allow_browser: OptionValue::Str("yes".into()), ..key("osapi_test_x") },
+            RawOptions { base_url: OptionValue::Number(1.0), ..key("osapi_test_x") },
+            RawOptions { api_key: OptionValue::Number(1.0), ..Default::default() },
+            RawOptions { api_key: OptionValue::Other("object"), ..Default::default() },
+        ];
+        for raw in cases {
+            let shown = format!("{raw:?}");
+            let err = resolve(raw, Environment::default()).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption, "{shown}");
+        }
+        let ok = RawOptions { max_retries: OptionValue::Number(0.0), timeout_ms: OptionValue::Number(1.0), ..key("osapi_test_x") };
+        assert_eq!(resolve(ok, Environment::default()).unwrap().max_retries, 0);
+    }
+
+    #[test]
+    fn plain_http_to_a_remote_host_is_refused() {
+        let raw = RawOptions { base_url: OptionValue::Str("http://app.outboundsync.com".into()), ..key("osapi_test_x") };
+        assert_eq!(resolve(raw, Environment::default()).unwrap_err().code, ErrorCode::InsecureBaseUrl);
+    }
+}
