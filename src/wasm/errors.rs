@@ -1,0 +1,40 @@
+//! `ClientError` to an instance of the JS class in `js/errors.js`.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::error::ClientError;
+
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createError)]
+    fn create_error(class_name: &str, message: &str, details: &Object) -> JsValue;
+    #[wasm_bindgen(js_name = errorClass)]
+    fn error_class_js(class_name: &str) -> JsValue;
+}
+
+/// The class object for a class name, so Rust tests can check `instanceof` against the very
+/// classes the package exports.
+pub fn error_class(class_name: &str) -> JsValue {
+    error_class_js(class_name)
+}
+
+pub fn to_js(error: &ClientError, cause: Option<&JsValue>) -> JsValue {
+    let details = Object::new();
+    let set = |name: &str, value: JsValue| {
+        let _ = Reflect::set(&details, &name.into(), &value);
+    };
+    let opt_str = |v: &Option<String>| v.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
+    set("code", error.code.as_str().into());
+    set("status", error.status.map_or(JsValue::UNDEFINED, |s| JsValue::from(s)));
+    set("retryable", error.code.retryable().into());
+    set("attempts", error.attempts.into());
+    set("serverMessage", opt_str(&error.server_message));
+    set("requestId", opt_str(&error.request_id));
+    set("retryAfter", error.retry_after.map_or(JsValue::UNDEFINED, JsValue::from_f64));
+    set("keyHint", opt_str(&error.key_hint));
+    if let Some(cause) = cause {
+        set("cause", cause.clone());
+    }
+    create_error(error.kind().class_name(), &error.message, &details)
+}

@@ -1,0 +1,111 @@
+//! Reading the argument of the exported functions: a key string, or an options object.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+use crate::config::{OptionValue, RawOptions};
+use crate::error::{ClientError, ErrorCode};
+use crate::messages;
+
+use super::runtime;
+
+pub struct CallArgs {
+    pub raw: RawOptions,
+    pub fetch: Function,
+    pub signal: Option<AbortSignal>,
+}
+
+pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
+    let mut raw = RawOptions::default();
+    let mut fetch = JsValue::UNDEFINED;
+    let mut signal = JsValue::UNDEFINED;
+    if let Some(key) = arg.as_string() {
+        raw.api_key = OptionValue::Str(key);
+    } else if arg.is_object() && !js_sys::Array::is_array(arg) {
+        raw.api_key = field(arg, "apiKey")?;
+        raw.base_url = field(arg, "baseUrl")?;
+        raw.timeout_ms = field(arg, "timeoutMs")?;
+        raw.max_retries = field(arg, "maxRetries")?;
+        raw.dangerously_allow_browser = field(arg, "dangerouslyAllowBrowser")?;
+        fetch = property(arg, "fetch")?;
+        signal = property(arg, "signal")?;
+    } else if !arg.is_undefined() && !arg.is_null() {
+        return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
+    }
+    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)? })
+}
+
+fn fetch_function(value: JsValue) -> Result<Function, ClientError> {
+    if value.is_undefined() || value.is_null() {
+        return runtime::global_fetch().ok_or_else(|| {
+            invalid("fetch", "a fetch function, since this runtime has no global fetch", "undefined")
+        });
+    }
+    let shown = type_name(&value);
+    value.dyn_into::<Function>().map_err(|_| invalid("fetch", "a function", &shown))
+}
+
+/// Duck-typed rather than `instanceof`, so signals from another realm or a polyfill work.
+fn abort_signal(value: JsValue) -> Result<Option<AbortSignal>, ClientError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let looks_right = Reflect::get(&value, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some())
+        && Reflect::get(&value, &"addEventListener".into()).is_ok_and(|f| f.is_function());
+    if looks_right {
+        Ok(Some(value.unchecked_into()))
+    } else {
+        Err(invalid("signal", "an AbortSignal", &type_name(&value)))
+    }
+}
+
+fn property(obj: &JsValue, name: &str) -> Result<JsValue, ClientError> {
+    Reflect::get(obj, &JsValue::from_str(name)).map_err(|_| invalid(name, "readable", "a getter that threw"))
+}
+
+/// `null` counts as not given, like `undefined`.
+fn field(obj: &JsValue, name: &str) -> Result<OptionValue, ClientError> {
+    let value = property(obj, name)?;
+    Ok(if value.is_undefined() || value.is_null() {
+        OptionValue::Absent
+    } else if let Some(s) = value.as_string() {
+        OptionValue::Str(s)
+    } else if let Some(n) = value.as_f64() {
+        OptionValue::Number(n)
+    } else if let Some(b) = value.as_bool() {
+        OptionValue::Bool(b)
+    } else {
+        OptionValue::Other(static_type_name(&value))
+    })
+}
+
+fn static_type_name(value: &JsValue) -> &'static str {
+    if value.is_function() {
+        "a function"
+    } else if js_sys::Array::is_array(value) {
+        "an array"
+    } else if value.is_object() {
+        "an object"
+    } else if value.is_bigint() {
+        "a bigint"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else {
+        "an unsupported value"
+    }
+}
+
+fn type_name(value: &JsValue) -> String {
+    match value {
+        v if v.as_string().is_some() => "a string".into(),
+        v if v.as_f64().is_some() => "a number".into(),
+        v if v.as_bool().is_some() => "a boolean".into(),
+        v => static_type_name(v).into(),
+    }
+}
+
+fn invalid(name: &str, expected: &str, got: &str) -> ClientError {
+    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, got))
+}

@@ -1,0 +1,48 @@
+//! What the runtime offers, found through `globalThis` only: Node, Deno, Bun, workers and
+//! edge runtimes have no `window`.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::config::Environment;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout, catch)]
+    pub fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = clearTimeout, catch)]
+    pub fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+fn get(target: &JsValue, name: &str) -> Option<JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return None;
+    }
+    Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+pub fn global_fetch() -> Option<Function> {
+    get(&js_sys::global(), "fetch")?.dyn_into().ok()
+}
+
+pub fn environment() -> Environment {
+    let global: JsValue = js_sys::global().into();
+    Environment {
+        api_key: env_var(&global, "OUTBOUNDSYNC_API_KEY"),
+        base_url: env_var(&global, "OUTBOUNDSYNC_BASE_URL"),
+        is_browser_page: get(&global, "window").is_some() && get(&global, "document").is_some(),
+    }
+}
+
+/// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals). Either
+/// may throw when the runtime denies access; that reads as "not set".
+fn env_var(global: &JsValue, name: &str) -> Option<String> {
+    let from_process = get(global, "process").and_then(|p| get(&p, "env")).and_then(|env| get(&env, name));
+    if let Some(value) = from_process.and_then(|v| v.as_string()) {
+        return Some(value);
+    }
+    let deno_env = get(global, "Deno").and_then(|d| get(&d, "env"))?;
+    let getter: Function = get(&deno_env, "get")?.dyn_into().ok()?;
+    getter.call1(&deno_env, &JsValue::from_str(name)).ok()?.as_string()
+}

@@ -1,0 +1,184 @@
+//! The one place that calls `fetch`, and the timers around it.
+//!
+//! The request init sets only method, headers, redirect and signal: workerd throws on
+//! unsupported `cache` values and on `redirect: 'error'`, so redirects are refused with
+//! `'manual'` (Node then returns the real 3xx, browsers an `opaqueredirect` with status 0).
+//! Timers and listeners are bound JS functions, not Rust closures, so nothing Rust-owned can be
+//! called after it is dropped.
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::attempt::Outcome;
+use crate::config::Config;
+use crate::status;
+
+use super::runtime::{clear_timeout, set_timeout};
+
+pub enum Attempt {
+    /// The outcome, and the JS error behind it (for `cause`) when there was one.
+    Done(Outcome, Option<JsValue>),
+    /// The caller's signal fired.
+    Aborted,
+}
+
+/// Cancels the timer and detaches from the caller's signal however the attempt ends.
+struct Cleanup<'a> {
+    timer: Option<JsValue>,
+    listener: Option<(&'a AbortSignal, Function)>,
+}
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        if let Some(timer) = self.timer.take() {
+            let _ = clear_timeout(&timer);
+        }
+        if let Some((signal, listener)) = self.listener.take() {
+            let _ = signal.remove_event_listener_with_callback("abort", &listener);
+        }
+    }
+}
+
+pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSignal>) -> Attempt {
+    let controller = match AbortController::new() {
+        Ok(c) => c,
+        Err(e) => return failed(Some("AbortController is unavailable".into()), e),
+    };
+    let abort = match bound_method(&controller, "abort") {
+        Some(f) => f,
+        None => return failed(Some("AbortController.abort is unavailable".into()), JsValue::UNDEFINED),
+    };
+    let mut cleanup = Cleanup { timer: None, listener: None };
+    if let Some(signal) = signal {
+        if signal.add_event_listener_with_callback("abort", &abort).is_ok() {
+            cleanup.listener = Some((signal, abort.clone()));
+        }
+    }
+    cleanup.timer = set_timeout(&abort, config.timeout_ms).ok();
+
+    // Settles when the controller aborts, so a timeout or the caller's signal ends the attempt
+    // even when a custom fetch (or a body stream) ignores the signal.
+    let gate = Promise::new(&mut |resolve, _reject| {
+        let _ = controller.signal().add_event_listener_with_callback("abort", &resolve);
+    });
+    let rejected = |error: JsValue| classify_rejection(error, &controller, signal);
+    let request = fetch.call2(&js_sys::global(), &config.me_url.as_str().into(), &request_init(config, &controller.signal()));
+    let response = match request {
+        Ok(value) => match until_aborted(value, &gate, &controller).await {
+            Ok(response) => response,
+            Err(error) => return rejected(error),
+        },
+        Err(error) => return rejected(error),
+    };
+    let Some(status) = status_of(&response) else {
+        return failed(Some("fetch did not resolve to a Response".into()), response);
+    };
+    let request_id = header(&response, "x-request-id");
+    let retry_after = header(&response, "retry-after");
+    // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
+    let body = if status::is_redirect(status) {
+        String::new()
+    } else {
+        match text(&response, &gate, &controller).await {
+            Ok(body) => body,
+            Err(error) => return rejected(error),
+        }
+    };
+    Attempt::Done(Outcome::Response { status, body, request_id, retry_after }, None)
+}
+
+/// Waits `ms`, or less if the caller's signal fires (then `Err`).
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
+    let mut cleanup = Cleanup { timer: None, listener: None };
+    let wait = Promise::new(&mut |resolve, _reject| {
+        cleanup.timer = set_timeout(&resolve, ms).ok();
+        if cleanup.timer.is_none() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+        if let Some(signal) = signal {
+            if signal.add_event_listener_with_callback("abort", &resolve).is_ok() {
+                cleanup.listener = Some((signal, resolve));
+            }
+        }
+    });
+    let _ = JsFuture::from(wait).await;
+    drop(cleanup);
+    if signal.is_some_and(|s| s.aborted()) {
+        Err(())
+    } else {
+        Ok(())
+    }
+}
+
+fn request_init(config: &Config, signal: &AbortSignal) -> Object {
+    let headers = Object::new();
+    let authorization = format!("Bearer {}", config.key.expose());
+    let _ = Reflect::set(&headers, &"Authorization".into(), &authorization.into());
+    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"method".into(), &"GET".into());
+    let _ = Reflect::set(&init, &"headers".into(), &headers);
+    let _ = Reflect::set(&init, &"redirect".into(), &"manual".into());
+    let _ = Reflect::set(&init, &"signal".into(), signal);
+    init
+}
+
+fn classify_rejection(error: JsValue, controller: &AbortController, signal: Option<&AbortSignal>) -> Attempt {
+    if signal.is_some_and(|s| s.aborted()) {
+        Attempt::Aborted
+    } else if controller.signal().aborted() {
+        Attempt::Done(Outcome::TimedOut, None)
+    } else {
+        failed(describe(&error), error)
+    }
+}
+
+fn failed(detail: Option<String>, cause: JsValue) -> Attempt {
+    let cause = (!cause.is_undefined()).then_some(cause);
+    Attempt::Done(Outcome::NetworkFailure { detail }, cause)
+}
+
+/// A short description of a fetch rejection: Node hides the useful part (`ECONNREFUSED`) in
+/// `cause.code`; browsers only give a message.
+fn describe(error: &JsValue) -> Option<String> {
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().filter(|x| !x.is_undefined());
+    let code = get(error, "cause").filter(JsValue::is_object).and_then(|c| get(&c, "code")).and_then(|c| c.as_string());
+    let text = code.or_else(|| get(error, "message").and_then(|m| m.as_string()))?;
+    let short: String = text.chars().filter(|c| !c.is_control()).take(120).collect();
+    (!short.is_empty()).then_some(short)
+}
+
+fn bound_method(target: &JsValue, name: &str) -> Option<Function> {
+    let method: Function = Reflect::get(target, &name.into()).ok()?.dyn_into().ok()?;
+    Some(method.bind0(target))
+}
+
+fn status_of(response: &JsValue) -> Option<u16> {
+    let status = Reflect::get(response, &"status".into()).ok()?.as_f64()?;
+    (status.fract() == 0.0 && (0.0..=999.0).contains(&status)).then_some(status as u16)
+}
+
+fn header(response: &JsValue, name: &str) -> Option<String> {
+    let headers = Reflect::get(response, &"headers".into()).ok()?;
+    let get = bound_method(&headers, "get")?;
+    get.call1(&JsValue::UNDEFINED, &name.into()).ok()?.as_string()
+}
+
+async fn text(response: &JsValue, gate: &Promise, controller: &AbortController) -> Result<String, JsValue> {
+    let read = bound_method(response, "text").ok_or(JsValue::UNDEFINED)?;
+    let body = until_aborted(read.call0(&JsValue::UNDEFINED)?, gate, controller).await?;
+    body.as_string().ok_or(JsValue::UNDEFINED)
+}
+
+/// Awaits `work` unless the controller aborts first; after an abort the result is ignored.
+async fn until_aborted(work: JsValue, gate: &Promise, controller: &AbortController) -> Result<JsValue, JsValue> {
+    let raced = Promise::race(&Array::of2(&Promise::resolve(&work), gate));
+    let result = JsFuture::from(raced).await;
+    if controller.signal().aborted() {
+        return Err(result.err().unwrap_or(JsValue::UNDEFINED));
+    }
+    result
+}

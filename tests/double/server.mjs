@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// A local stand-in for the OutboundSync API v1, with no dependencies. It behaves as the docs
+// say (shared/docs/outboundsync-api.md) for GET /api/v1/me, and adds test-only routes:
+//
+//   /__scenario/<id>/<steps>/api/v1/me   scripted answers: each request to <id> takes the next
+//                                        comma-separated step, the last step repeats
+//   GET  /__double/count/<id>            how many requests scenario <id> has seen
+//   POST /__double/reset                 forget rate-limit windows and scenario counters
+//   GET  /__double/health
+//
+// Steps: `ok` (answer as the real endpoint would), a status (`500`), a status with options
+// (`429:ra=2`, `503:html`, `500:empty`, `301:loc=URL`, `200:body=NAME`, `429:radate=5`), or
+// `hang` (never answer), `stall` (headers and half a body, then nothing), `cut` (half a body,
+// then close), `reset` (destroy the connection).
+//
+// Usage: node tests/double/server.mjs [--port N] [--host 127.0.0.1]
+// Prints "listening <url>" once ready.
+
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+
+export const FIXTURE_KEYS = {
+  accountWide: 'osapi_test_account_wide',
+  connectionScoped: 'osapi_test_connection_scoped',
+  apiDisabled: 'osapi_test_api_disabled',
+};
+
+const ACCOUNT = { id: 42, email: 'you@company.com' };
+const CONNECTIONS = [
+  { id: 7, crm: 'HUBSPOT', organizationId: '123', organizationDomain: 'acme.com' },
+  { id: 8, crm: 'SALESFORCE', organizationId: '00D5g000004TEST', organizationDomain: 'acme.my.salesforce.com' },
+  { id: 9, crm: 'HUBSPOT', organizationId: null, organizationDomain: null },
+];
+const KEYS = {
+  [FIXTURE_KEYS.accountWide]: { name: 'Production', connectionScope: 'account', connections: CONNECTIONS },
+  [FIXTURE_KEYS.connectionScoped]: { name: 'Salesforce sync', connectionScope: 'connection', connections: [CONNECTIONS[1]] },
+  [FIXTURE_KEYS.apiDisabled]: { name: 'No API access', connectionScope: 'account', connections: [] },
+};
+
+export const RATE_LIMIT = 120;
+export const WINDOW_MS = 60_000;
+
+const BODIES = {
+  html: () => '<!doctype html><html><body><h1>Welcome</h1></body></html>',
+  empty: () => meBody(KEYS[FIXTURE_KEYS.accountWide], []),
+  extra: () => JSON.stringify({
+    account: { id: 42, internal: 'x' },
+    apiKey: { name: 'Production', scopes: ['read'], connectionScope: 'account', createdBy: 'someone' },
+    connections: [{ id: 7, crm: 'HUBSPOT', refreshToken: 'never-returned' }],
+    requestedAt: 'now',
+  }),
+  badid3: () => JSON.stringify({
+    account: ACCOUNT,
+    apiKey: { name: 'Production', scopes: ['read'], connectionScope: 'account' },
+    connections: [0, 1, 2, 3, 4].map((i) => ({ id: i === 3 ? '3' : i, crm: 'HUBSPOT', organizationId: null, organizationDomain: null })),
+  }),
+  nullconnections: () => JSON.stringify({ account: ACCOUNT, apiKey: { name: 'P', scopes: ['read'], connectionScope: 'account' }, connections: null }),
+  truncated: () => meBody(KEYS[FIXTURE_KEYS.accountWide], CONNECTIONS).slice(0, 40),
+};
+
+function meBody(key, connections) {
+  return JSON.stringify({
+    account: ACCOUNT,
+    apiKey: { name: key.name, scopes: ['read'], connectionScope: key.connectionScope },
+    connections,
+  });
+}
+
+const REASONS = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+export function createDouble() {
+  let requestSeq = 0;
+  const windows = new Map(); // "ip:..." or "account:..." -> { start, count }
+  const scenarios = new Map(); // id -> count
+
+  function cors(res) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Accept');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id, WWW-Authenticate, Location');
+  }
+
+  function send(res, status, body, headers = {}) {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  function errorBody(status, message) {
+    return { statusCode: status, message, error: REASONS[status] ?? 'Error' };
+  }
+
+  // Fixed window: true when this request is over the limit; sets Retry-After on `res`.
+  function overLimit(bucket, res) {
+    const now = Date.now();
+    let w = windows.get(bucket);
+    if (!w || now - w.start >= WINDOW_MS) {
+      w = { start: now, count: 0 };
+      windows.set(bucket, w);
+    }
+    w.count += 1;
+    if (w.count <= RATE_LIMIT) return false;
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000))));
+    return true;
+  }
+
+  function tooMany(res) {
+    send(res, 429, { statusCode: 429, message: 'ThrottlerException: Too Many Requests' });
+  }
+
+  // The documented endpoint.
+  function me(req, res, { limited }) {
+    if (limited && overLimit(`ip:${req.socket.remoteAddress}`, res)) return tooMany(res);
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const key = match && KEYS[match[1]];
+    if (!key) {
+      return send(res, 401, errorBody(401, 'Invalid API key'), { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' });
+    }
+    if (limited && overLimit(`account:${ACCOUNT.id}`, res)) return tooMany(res);
+    if (key.connections.length === 0) return send(res, 403, errorBody(403, 'API access is not enabled for this account'));
+    send(res, 200, meBody(key, key.connections));
+  }
+
+  function scripted(step, req, res) {
+    const [head, ...opts] = step.split(':');
+    const opt = Object.fromEntries(opts.map((o) => { const i = o.indexOf('='); return i < 0 ? [o, true] : [o.slice(0, i), decodeURIComponent(o.slice(i + 1))]; }));
+    switch (head) {
+      case 'ok': return me(req, res, { limited: false });
+      case 'hang': return; // never answer; the client must time out
+      case 'reset': return req.socket.destroy();
+      case 'stall':
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.write('{"account": {"id": 42,');
+      case 'cut':
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+        res.write('{"account": {"id": 42,');
+        return setTimeout(() => req.socket.destroy(), 20);
+    }
+    const status = Number(head);
+    if (!Number.isInteger(status)) return send(res, 500, errorBody(500, `double: unknown step ${head}`));
+    const headers = {};
+    if (opt.ra !== undefined) headers['Retry-After'] = String(opt.ra);
+    if (opt.radate !== undefined) headers['Retry-After'] = new Date(Date.now() + Number(opt.radate) * 1000).toUTCString();
+    if (opt.loc !== undefined) headers.Location = opt.loc;
+    if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="OutboundSync API"';
+    if (opt.body !== undefined) return send(res, status, BODIES[opt.body]?.() ?? '', headers);
+    if (opt.html) {
+      return send(res, status, `<html><head><title>${status}</title></head><body><h1>${status} ${REASONS[status] ?? ''}</h1></body></html>`, { ...headers, 'Content-Type': 'text/html' });
+    }
+    if (opt.empty) return send(res, status, '', headers);
+    const message = status === 429 ? 'ThrottlerException: Too Many Requests' : (REASONS[status] ?? 'Error');
+    send(res, status, status === 429 ? { statusCode: 429, message } : errorBody(status, message), headers);
+  }
+
+  const server = http.createServer((req, res) => {
+    requestSeq += 1;
+    res.setHeader('X-Request-Id', `req_double_${requestSeq}`);
+    cors(res);
+    if (req.method === 'OPTIONS') return send(res, 204, '');
+    const url = new URL(req.url, 'http://double.invalid');
+    const path = url.pathname;
+    if (path === '/__double/health') return send(res, 200, { ok: true });
+    if (path === '/__double/reset' && req.method === 'POST') {
+      windows.clear();
+      scenarios.clear();
+      return send(res, 200, { ok: true });
+    }
+    const counted = /^\/__double\/count\/([^/]+)$/.exec(path);
+    if (counted) return send(res, 200, { count: scenarios.get(counted[1]) ?? 0 });
+    const scenario = /^\/__scenario\/([^/]+)\/([^/]+)\/api\/v1\/me$/.exec(path);
+    if (scenario && req.method === 'GET') {
+      const [, id, script] = scenario;
+      const seen = scenarios.get(id) ?? 0;
+      scenarios.set(id, seen + 1);
+      const steps = script.split(',');
+      return scripted(steps[Math.min(seen, steps.length - 1)], req, res);
+    }
+    if (path === '/api/v1/me' && req.method === 'GET') return me(req, res, { limited: true });
+    send(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));
+  });
+  return server;
+}
+
+export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address();
+      resolve(`http://${host}:${actual}`);
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : fallback;
+  };
+  const server = createDouble();
+  const url = await listen(server, { port: Number(arg('port', 0)), host: arg('host', '127.0.0.1') });
+  console.log(`listening ${url}`);
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
