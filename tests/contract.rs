@@ -425,7 +425,10 @@ async fn a_dropped_connection_is_a_connection_error_with_its_cause() {
     assert_error(&err, "OutboundSyncConnectionError", "network_error", Some(ACCOUNT_WIDE));
     assert_eq!(num_field(&err, "attempts"), Some(2.0));
     assert!(!get(&err, "cause").is_undefined(), "the fetch error is kept as cause");
-    assert_eq!(count(&id).await, 2.0);
+    // Chromium's network stack silently resends a GET whose connection was reset, so a
+    // browser may show the server more requests than the client made attempts.
+    let seen = count(&id).await;
+    assert!(seen == 2.0 || (is_browser_page() && seen >= 2.0), "server saw {seen}");
 }
 
 #[wasm_bindgen_test]

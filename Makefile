@@ -1,0 +1,57 @@
+# outboundsync: `make demo` shows the package at work, `make test` runs every test.
+# Both install what is missing first (scripts/ensure-tools.sh) and skip what is there.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/bin/chromedriver)
+export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)/.cargo/bin/geckodriver)
+
+WASM := pkg/outboundsync_core_bg.wasm
+SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
+
+.PHONY: demo test pkg tools browsers test-native test-node test-chrome test-firefox test-pkg clean
+
+demo: tools pkg
+	node js-examples/demo.mjs
+
+test: tools browsers test-native pkg
+	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg
+
+tools:
+	scripts/ensure-tools.sh
+
+browsers:
+	scripts/ensure-tools.sh browsers
+
+pkg: pkg/package.json
+
+pkg/package.json: $(SOURCES)
+	rm -rf pkg
+	wasm-pack build --release --target nodejs --out-dir pkg --out-name outboundsync_core --no-pack
+	wasm-opt -Oz --strip-debug --strip-producers $(WASM) -o $(WASM)
+	rm -f pkg/.gitignore pkg/outboundsync_core.d.ts pkg/outboundsync_core_bg.wasm.d.ts
+	node scripts/assemble-pkg.mjs
+
+test-native:
+	cargo test
+
+# The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time (set by with-double.sh).
+test-node:
+	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
+	wasm-pack test --node
+
+test-chrome:
+	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome
+
+test-firefox:
+	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox
+
+test-pkg:
+	node --test tests/pkg/
+	tsc -p tests/pkg/tsconfig.json
+
+clean:
+	rm -rf pkg target

@@ -1,0 +1,52 @@
+// `make demo`: list the connections an OutboundSync API key can reach, through the built
+// package. With OUTBOUNDSYNC_API_KEY set it calls the real API (or OUTBOUNDSYNC_BASE_URL);
+// without it, it starts the local API double and uses its demo key.
+import { getOutboundSyncMe, OutboundSyncError } from '../pkg/index.mjs';
+import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
+
+const useDouble = !process.env.OUTBOUNDSYNC_API_KEY?.trim();
+let server;
+let options = {};
+if (useDouble) {
+  server = createDouble();
+  const baseUrl = await listen(server);
+  options = { apiKey: FIXTURE_KEYS.accountWide, baseUrl };
+  console.log(`No OUTBOUNDSYNC_API_KEY set: using the local API double at ${baseUrl} and its demo key.\n`);
+} else {
+  console.log(`Calling ${process.env.OUTBOUNDSYNC_BASE_URL || 'https://app.outboundsync.com'} with OUTBOUNDSYNC_API_KEY.\n`);
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => `  ${r.map((c, i) => String(c).padEnd(widths[i])).join('  ')}`.trimEnd()).join('\n');
+}
+
+try {
+  const { account, apiKey, connections } = await getOutboundSyncMe(options);
+  const scope = apiKey.connectionScope === 'account' ? 'account-wide' : 'one connection';
+  console.log(`Account ${account.id}${account.email ? ` (${account.email})` : ''}`);
+  console.log(`Key "${apiKey.name}": ${scope}, scopes ${apiKey.scopes.join(', ') || '(none)'}`);
+  console.log(`${connections.length} connection${connections.length === 1 ? '' : 's'}:`);
+  if (connections.length) {
+    console.log(table([
+      ['ID', 'CRM', 'DOMAIN', 'ORGANIZATION ID'],
+      ...connections.map((c) => [c.id, c.crm, c.organizationDomain ?? '-', c.organizationId ?? '-']),
+    ]));
+  }
+  if (useDouble) {
+    console.log('\nWhat failures look like:');
+    for (const apiKey of ['osapi_test_not_a_real_key', FIXTURE_KEYS.apiDisabled]) {
+      try {
+        await getOutboundSyncMe({ ...options, apiKey });
+      } catch (err) {
+        console.log(`  ${err.name} [${err.code}]: ${err.message}`);
+      }
+    }
+  }
+} catch (err) {
+  if (!(err instanceof OutboundSyncError)) throw err;
+  console.error(`${err.name} [${err.code}]: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  server?.close();
+}

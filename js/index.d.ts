@@ -1,0 +1,155 @@
+// Types for the outboundsync package. The shapes follow the OutboundSync API v1 docs for
+// GET /api/v1/me; the error classes and codes are the package's stable contract.
+
+export type ConnectionScope = 'account' | 'connection';
+
+export interface Account {
+  /** OutboundSync account owner ID for the API key. */
+  id: number;
+  /** Account owner email, when available. */
+  email: string | null;
+}
+
+export interface ApiKeyInfo {
+  /** The key name shown in the OutboundSync admin app. */
+  name: string;
+  /** Current key scopes. New v1 keys use ["read"]. */
+  scopes: string[];
+  /** Whether the key is account-wide or scoped to one CRM connection. */
+  connectionScope: ConnectionScope;
+}
+
+export interface Connection {
+  /** OutboundSync connection ID. */
+  id: number;
+  /** CRM profile for the connection, such as HUBSPOT or SALESFORCE. */
+  crm: string;
+  /** CRM organization ID, when OutboundSync has one. */
+  organizationId: string | null;
+  /** CRM organization domain, when OutboundSync has one. */
+  organizationDomain: string | null;
+}
+
+export interface OutboundSyncMe {
+  account: Account;
+  apiKey: ApiKeyInfo;
+  connections: Connection[];
+}
+
+/** What the client hands to `fetch`: only what every runtime (workerd included) accepts. */
+export interface OutboundSyncRequestInit {
+  method: 'GET';
+  headers: { Authorization: string; Accept: 'application/json' };
+  redirect: 'manual';
+  signal: AbortSignal;
+}
+
+/** The part of a fetch Response the client reads. */
+export interface OutboundSyncResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export type OutboundSyncFetch = (url: string, init: OutboundSyncRequestInit) => Promise<OutboundSyncResponseLike>;
+
+export interface OutboundSyncOptions {
+  /** Default: OUTBOUNDSYNC_API_KEY from the environment (process.env, or Deno.env when permitted). */
+  apiKey?: string;
+  /** Default: OUTBOUNDSYNC_BASE_URL, else https://app.outboundsync.com. Plain http: only for loopback hosts. */
+  baseUrl?: string;
+  /** Default: the global fetch. */
+  fetch?: OutboundSyncFetch;
+  /** Per attempt, covering headers and body. Default: 30000. */
+  timeoutMs?: number;
+  /** Retries of 429, 5xx, network errors and timeouts. Default: 2 (at most 10). */
+  maxRetries?: number;
+  /** Cancels the request and any wait between retries. */
+  signal?: AbortSignal;
+  /** Allow calls from a browser page, where visitors could read the key. Default: false. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** The connections the key can reach. An empty array is a result, not an error. */
+export declare function getOutboundSyncConnections(options?: string | OutboundSyncOptions): Promise<Connection[]>;
+
+/** The account, the key's metadata and the connections it can reach. */
+export declare function getOutboundSyncMe(options?: string | OutboundSyncOptions): Promise<OutboundSyncMe>;
+
+export type OutboundSyncConfigErrorCode =
+  | 'missing_api_key'
+  | 'malformed_api_key'
+  | 'insecure_base_url'
+  | 'invalid_option'
+  | 'browser_disallowed';
+export type OutboundSyncResponseErrorCode = 'unexpected_status' | 'unexpected_redirect' | 'invalid_response';
+export type OutboundSyncErrorCode =
+  | OutboundSyncConfigErrorCode
+  | 'unauthorized'
+  | 'api_access_disabled'
+  | 'rate_limited'
+  | 'server_error'
+  | OutboundSyncResponseErrorCode
+  | 'network_error'
+  | 'timeout'
+  | 'aborted';
+
+export interface OutboundSyncErrorDetails {
+  code?: OutboundSyncErrorCode;
+  status?: number;
+  retryable?: boolean;
+  attempts?: number;
+  serverMessage?: string;
+  requestId?: string;
+  retryAfter?: number;
+  keyHint?: string;
+  cause?: unknown;
+}
+
+export declare class OutboundSyncError extends Error {
+  constructor(message: string, details?: OutboundSyncErrorDetails);
+  /** Stable machine-readable code. */
+  code: OutboundSyncErrorCode;
+  /** HTTP status, when there was a response. */
+  status: number | undefined;
+  /** Whether the same call may succeed later. */
+  retryable: boolean;
+  /** HTTP attempts made. */
+  attempts: number;
+  /** The error body's `message`, when there was one. */
+  serverMessage: string | undefined;
+  /** The `x-request-id` response header, when present. */
+  requestId: string | undefined;
+  /** Seconds the server asked to wait (rate limits). */
+  retryAfter: number | undefined;
+  /** The key's last four characters, like `osapi_…a1b2`; never the key. */
+  keyHint: string | undefined;
+  cause?: unknown;
+}
+export declare class OutboundSyncConfigError extends OutboundSyncError {
+  code: OutboundSyncConfigErrorCode;
+}
+export declare class OutboundSyncAuthenticationError extends OutboundSyncError {
+  code: 'unauthorized';
+}
+export declare class OutboundSyncPermissionError extends OutboundSyncError {
+  code: 'api_access_disabled';
+}
+export declare class OutboundSyncRateLimitError extends OutboundSyncError {
+  code: 'rate_limited';
+}
+export declare class OutboundSyncServerError extends OutboundSyncError {
+  code: 'server_error';
+}
+export declare class OutboundSyncResponseError extends OutboundSyncError {
+  code: OutboundSyncResponseErrorCode;
+}
+export declare class OutboundSyncConnectionError extends OutboundSyncError {
+  code: 'network_error';
+}
+export declare class OutboundSyncTimeoutError extends OutboundSyncError {
+  code: 'timeout';
+}
+export declare class OutboundSyncAbortError extends OutboundSyncError {
+  code: 'aborted';
+}

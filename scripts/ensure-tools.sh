@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh machine, and skips what is there.
+#   scripts/ensure-tools.sh            Rust target, wasm-bindgen, wasm-pack, npm tools
+#   scripts/ensure-tools.sh browsers   also Chromium, ChromeDriver, Firefox and geckodriver
+# Only package registries are reachable here, so nothing is fetched by wasm-pack itself:
+# wasm-bindgen comes from crates.io at the version Cargo.lock pins, wasm-opt from npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# `cargo install --locked` can fail when a crate the tool's own lock file names is missing
+# from the registry (seen with wasm-bindgen-cli 0.2.130); then resolve afresh.
+cargo_install() {
+  cargo install --locked "$@" || cargo install "$@"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none})"
+  cargo_install --force --version "$want" wasm-bindgen-cli
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack"
+  cargo_install wasm-pack
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ package.json -nt node_modules ]; then
+  say "installing npm tools (binaryen's wasm-opt, typescript)"
+  npm ci --no-audit --no-fund
+  touch node_modules
+fi
+
+if [ "${1:-}" = browsers ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then
+    say "installing Chromium, ChromeDriver and Firefox from Debian"
+    sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    say "installing geckodriver"
+    cargo_install geckodriver
+  fi
+fi

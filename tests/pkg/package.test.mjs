@@ -1,0 +1,122 @@
+// The built package (pkg/) used from plain Node: exports, CommonJS and ESM, the environment,
+// the no-leak rule as Node prints errors, and the API double's own documented behaviour.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import util from 'node:util';
+import { fileURLToPath } from 'node:url';
+import * as esm from '../../pkg/index.mjs';
+import { createDouble, listen, FIXTURE_KEYS, RATE_LIMIT } from '../double/server.mjs';
+
+const require = createRequire(import.meta.url);
+const cjsPath = fileURLToPath(new URL('../../pkg/index.cjs', import.meta.url));
+const cjs = require(cjsPath);
+const run = promisify(execFile);
+
+const CLASSES = [
+  'OutboundSyncConfigError', 'OutboundSyncAuthenticationError', 'OutboundSyncPermissionError', 'OutboundSyncRateLimitError',
+  'OutboundSyncServerError', 'OutboundSyncResponseError', 'OutboundSyncConnectionError', 'OutboundSyncTimeoutError', 'OutboundSyncAbortError',
+];
+
+async function withDouble(fn) {
+  const server = createDouble();
+  const baseUrl = await listen(server);
+  try {
+    return await fn(baseUrl);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function exposed(err) {
+  return [String(err), err.stack, JSON.stringify(err), util.inspect(err, { depth: 8, showHidden: true }), err.message].join('\n');
+}
+
+test('CommonJS and ESM expose the same functions and error classes', () => {
+  for (const name of ['getOutboundSyncConnections', 'getOutboundSyncMe', 'OutboundSyncError', ...CLASSES]) {
+    assert.equal(typeof cjs[name], 'function', name);
+    assert.equal(esm[name], cjs[name], name);
+  }
+  for (const name of CLASSES) {
+    const err = new cjs[name]('x', { code: 'timeout' });
+    assert.ok(err instanceof cjs.OutboundSyncError && err instanceof Error, name);
+    assert.equal(err.name, name);
+    assert.equal(Object.getPrototypeOf(cjs[name]), cjs.OutboundSyncError);
+  }
+});
+
+test('the key and base URL come from the environment of a plain Node process', async () => {
+  await withDouble(async (baseUrl) => {
+    const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections().then((c) => console.log(JSON.stringify(c)))`;
+    const env = { ...process.env, OUTBOUNDSYNC_API_KEY: `${FIXTURE_KEYS.connectionScoped}\n`, OUTBOUNDSYNC_BASE_URL: baseUrl };
+    // A 15 s limit: a timer left behind (the 30 s default timeout) would keep the process alive.
+    const { stdout } = await run(process.execPath, ['-e', script], { env, timeout: 15_000 });
+    assert.deepEqual(JSON.parse(stdout), [
+      { id: 8, crm: 'SALESFORCE', organizationId: '00D5g000004TEST', organizationDomain: 'acme.my.salesforce.com' },
+    ]);
+  });
+});
+
+test('a missing key names OUTBOUNDSYNC_API_KEY', async () => {
+  const env = { ...process.env };
+  delete env.OUTBOUNDSYNC_API_KEY;
+  const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncMe().catch((e) => console.log(JSON.stringify([e.name, e.code, e.message])))`;
+  const { stdout } = await run(process.execPath, ['-e', script], { env, timeout: 15_000 });
+  const [name, code, message] = JSON.parse(stdout);
+  assert.equal(name, 'OutboundSyncConfigError');
+  assert.equal(code, 'missing_api_key');
+  assert.match(message, /OUTBOUNDSYNC_API_KEY/);
+});
+
+test('no error shows the key, however Node prints it', async () => {
+  await withDouble(async (baseUrl) => {
+    const key = 'osapi_test_leakcheck_key_0000';
+    const cases = [
+      [{ apiKey: key, baseUrl }, 'unauthorized'],
+      [{ apiKey: key, baseUrl: `${baseUrl}/__scenario/leak1/500`, maxRetries: 0 }, 'server_error'],
+      [{ apiKey: key, baseUrl: `${baseUrl}/__scenario/leak2/reset`, maxRetries: 0 }, 'network_error'],
+      [{ apiKey: key, baseUrl: `${baseUrl}/__scenario/leak3/hang`, maxRetries: 0, timeoutMs: 100 }, 'timeout'],
+      [{ apiKey: key, baseUrl: 'http://example.com' }, 'insecure_base_url'],
+      [{ apiKey: 'osapi_test_leak check', baseUrl }, 'malformed_api_key'],
+    ];
+    for (const [options, code] of cases) {
+      const err = await esm.getOutboundSyncMe(options).then(() => assert.fail('resolved'), (e) => e);
+      assert.equal(err.code, code);
+      const shown = exposed(err);
+      assert.ok(!shown.includes('leakcheck_key') && !shown.includes('leak check'), `${code} leaked the key:\n${shown}`);
+    }
+  });
+});
+
+test('the double: 401 carries the documented body and WWW-Authenticate header', async () => {
+  await withDouble(async (baseUrl) => {
+    const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="OutboundSync API"');
+    assert.deepEqual(await res.json(), { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' });
+  });
+});
+
+test('the double: 120 requests per 60 s per IP, counted before the key is checked', async () => {
+  await withDouble(async (baseUrl) => {
+    for (let i = 0; i < RATE_LIMIT; i += 1) {
+      const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
+      assert.equal(res.status, 401);
+      await res.arrayBuffer();
+    }
+    const limited = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${FIXTURE_KEYS.accountWide}` } });
+    assert.equal(limited.status, 429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    assert.deepEqual(await limited.json(), { statusCode: 429, message: 'ThrottlerException: Too Many Requests' });
+
+    const err = await esm.getOutboundSyncMe({ apiKey: FIXTURE_KEYS.accountWide, baseUrl, maxRetries: 0 }).then(() => assert.fail('resolved'), (e) => e);
+    assert.ok(err instanceof esm.OutboundSyncRateLimitError);
+    assert.equal(err.status, 429);
+    assert.ok(err.retryAfter >= 1 && err.retryAfter <= 60);
+    assert.match(err.message, /Retry after \d+ seconds?/);
+  });
+});
