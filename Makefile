@@ -50,7 +50,7 @@ test-firefox:
 	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox
 
 test-pkg:
-	node --test tests/pkg/
+	node --test tests/pkg/ tests/cli/
 	tsc -p tests/pkg/tsconfig.json
 
 clean:

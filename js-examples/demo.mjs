@@ -1,6 +1,8 @@
 // `make demo`: list the connections an OutboundSync API key can reach, through the built
 // package. With OUTBOUNDSYNC_API_KEY set it calls the real API (or OUTBOUNDSYNC_BASE_URL);
 // without it, it starts the local API double and uses its demo key.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { getOutboundSyncMe, OutboundSyncError } from '../pkg/index.mjs';
 import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
 
@@ -14,6 +16,17 @@ if (useDouble) {
   console.log(`No OUTBOUNDSYNC_API_KEY set: using the local API double at ${baseUrl} and its demo key.\n`);
 } else {
   console.log(`Calling ${process.env.OUTBOUNDSYNC_BASE_URL || 'https://app.outboundsync.com'} with OUTBOUNDSYNC_API_KEY.\n`);
+}
+
+// The package's `outboundsync` command (what `npx outboundsync` runs), against the double.
+async function showCommand(baseUrl) {
+  const bin = fileURLToPath(new URL('../pkg/bin/outboundsync.cjs', import.meta.url));
+  for (const apiKey of [FIXTURE_KEYS.connectionScoped, FIXTURE_KEYS.apiDisabled]) {
+    console.log(`\n$ OUTBOUNDSYNC_API_KEY=${apiKey} npx outboundsync`);
+    const env = { ...process.env, OUTBOUNDSYNC_API_KEY: apiKey, OUTBOUNDSYNC_BASE_URL: baseUrl };
+    const code = await new Promise((resolve) => spawn(process.execPath, [bin], { env, stdio: 'inherit' }).on('close', resolve));
+    console.log(`(exit code ${code})`);
+  }
 }
 
 function table(rows) {
@@ -42,6 +55,7 @@ try {
         console.log(`  ${err.name} [${err.code}]: ${err.message}`);
       }
     }
+    await showCommand(options.baseUrl);
   }
 } catch (err) {
   if (!(err instanceof OutboundSyncError)) throw err;

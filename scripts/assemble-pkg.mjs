@@ -2,7 +2,7 @@
 // Turns wasm-pack's output in pkg/ into the npm package: entry points that export the
 // functions and the error classes (from the very module the wasm glue builds errors with),
 // the type declarations, and package.json.
-import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -42,6 +42,9 @@ writeFileSync(join(pkg, 'index.mjs'), [
 
 copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
 copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.mts'));
+mkdirSync(join(pkg, 'bin'), { recursive: true });
+copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
+chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
 copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
@@ -55,6 +58,7 @@ const manifest = {
   repository: { type: 'git', url: `git+${field('repository')}.git` },
   keywords: ['outboundsync', 'crm', 'hubspot', 'salesforce', 'api-client', 'wasm'],
   engines: { node: '>=20.19' },
+  bin: { outboundsync: 'bin/outboundsync.cjs' },
   main: './index.cjs',
   module: './index.mjs',
   types: './index.d.ts',
@@ -65,7 +69,7 @@ const manifest = {
     },
     './package.json': './package.json',
   },
-  files: ['index.cjs', 'index.mjs', 'index.d.ts', 'index.d.mts', 'outboundsync_core.js', 'outboundsync_core_bg.wasm', 'snippets/', 'README.md', 'LICENSE'],
+  files: ['bin/', 'index.cjs', 'index.mjs', 'index.d.ts', 'index.d.mts', 'outboundsync_core.js', 'outboundsync_core_bg.wasm', 'snippets/', 'README.md', 'LICENSE'],
   sideEffects: false,
 };
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

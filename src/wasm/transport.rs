@@ -141,12 +141,15 @@ fn failed(detail: Option<String>, cause: JsValue) -> Attempt {
     Attempt::Done(Outcome::NetworkFailure { detail }, cause)
 }
 
-/// A short description of a fetch rejection: Node hides the useful part (`ECONNREFUSED`) in
-/// `cause.code`; browsers only give a message.
+/// A short description of a fetch rejection: Node's is always "fetch failed" and hides the
+/// useful part in `cause` (`ECONNREFUSED`, "bad port"); browsers only give a message.
 fn describe(error: &JsValue) -> Option<String> {
-    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().filter(|x| !x.is_undefined());
-    let code = get(error, "cause").filter(JsValue::is_object).and_then(|c| get(&c, "code")).and_then(|c| c.as_string());
-    let text = code.or_else(|| get(error, "message").and_then(|m| m.as_string()))?;
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).ok().and_then(|x| x.as_string());
+    let cause = Reflect::get(error, &"cause".into()).ok().filter(JsValue::is_object);
+    let text = cause
+        .as_ref()
+        .and_then(|c| get(c, "code").or_else(|| get(c, "message")))
+        .or_else(|| get(error, "message"))?;
     let short: String = text.chars().filter(|c| !c.is_control()).take(120).collect();
     (!short.is_empty()).then_some(short)
 }

@@ -54,6 +54,10 @@ const BODIES = {
     apiKey: { name: 'Production', scopes: ['read'], connectionScope: 'account' },
     connections: [0, 1, 2, 3, 4].map((i) => ({ id: i === 3 ? '3' : i, crm: 'HUBSPOT', organizationId: null, organizationDomain: null })),
   }),
+  long: () => meBody(KEYS[FIXTURE_KEYS.accountWide], [
+    { id: 123456789, crm: 'MICROSOFT_DYNAMICS_365', organizationId: 'org-0000-1111-2222-3333-4444-5555-6666', organizationDomain: 'a-very-long-subdomain.sales.example-corporation-with-a-long-name.com' },
+    ...CONNECTIONS,
+  ]),
   nullconnections: () => JSON.stringify({ account: ACCOUNT, apiKey: { name: 'P', scopes: ['read'], connectionScope: 'account' }, connections: null }),
   truncated: () => meBody(KEYS[FIXTURE_KEYS.accountWide], CONNECTIONS).slice(0, 40),
 };

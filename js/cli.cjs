@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+'use strict';
+// `outboundsync`: checks an OutboundSync API key and explains what is wrong. It calls the API
+// through the package itself; the key is read from the environment, a file or stdin, never
+// from the command line (where shell history and process lists would keep it).
+
+const { readFileSync } = require('node:fs');
+const api = require('../index.cjs');
+const { version } = require('../package.json');
+
+const EXIT = {
+  ok: 0,
+  bug: 1,
+  usage: 2,
+  noKey: 3,
+  keyRejected: 4,
+  apiAccessDisabled: 5,
+  rateLimited: 6,
+  unreachable: 7,
+  unexpectedResponse: 8,
+  interrupted: 130,
+};
+
+const HELP = `Usage: outboundsync [me] [options]
+
+Checks an OutboundSync API key with GET /api/v1/me and lists the account, the key's name and
+scope, and the CRM connections it can reach. The key is read from OUTBOUNDSYNC_API_KEY, or:
+
+  --api-key-file PATH   read the key from a file
+  --api-key-stdin       read the key from standard input
+  --base-url URL        API base URL (default: OUTBOUNDSYNC_BASE_URL, else https://app.outboundsync.com)
+  --timeout MS          per-attempt timeout in milliseconds (default: 30000)
+  --retries N           retries of rate limits, server and network errors (default: 2)
+  --json                print the result, or the error's code, status and message, as JSON
+  --verbose             print the error's stack trace too
+  --version             print the version
+  --help                print this help
+
+Never put the key itself on the command line.
+
+Exit codes:
+  0  the key works
+  1  unexpected failure inside outboundsync (please report it)
+  2  usage error: unknown option, bad value, or an unusable base URL
+  3  no API key is set
+  4  the key was rejected: malformed, invalid, revoked or rotated
+  5  the key works, but API access is not enabled for any CRM connection
+  6  rate limited: wait and try again
+  7  OutboundSync could not be reached or failed (network, timeout, server error)
+  8  OutboundSync answered with something unexpected
+  130 interrupted
+`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const opts = { json: false, verbose: false };
+  const args = [...argv];
+  const value = (flag) => {
+    const v = args.shift();
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+    return v;
+  };
+  const number = (flag, text, { min, integer }) => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} of at least ${min}.`);
+    }
+    return n;
+  };
+  let command;
+  while (args.length) {
+    let arg = args.shift();
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      args.unshift(arg.slice(eq + 1));
+      arg = arg.slice(0, eq);
+    }
+    switch (arg) {
+      case '--help': case '-h': opts.help = true; break;
+      case '--version': case '-v': opts.version = true; break;
+      case '--json': opts.json = true; break;
+      case '--verbose': opts.verbose = true; break;
+      case '--api-key-file': opts.keyFile = value(arg); break;
+      case '--api-key-stdin': opts.keyStdin = true; break;
+      case '--base-url': opts.baseUrl = value(arg); break;
+      case '--timeout': opts.timeoutMs = number(arg, value(arg), { min: 1, integer: false }); break;
+      case '--retries': opts.maxRetries = number(arg, value(arg), { min: 0, integer: true }); break;
+      case '--api-key': case '--key':
+        throw new UsageError(`${arg} is not supported: a key on the command line ends up in shell history and process lists. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin.`);
+      default:
+        if (/^osapi_/.test(arg)) {
+          throw new UsageError('That looks like an API key on the command line, where shell history and process lists keep it. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin, and rotate the key if others can see this machine\'s history.');
+        }
+        if (arg.startsWith('-') || command !== undefined || arg !== 'me') throw new UsageError(`Unknown ${arg.startsWith('-') ? 'option' : 'command'} "${arg}". See outboundsync --help.`);
+        command = arg;
+    }
+  }
+  if (opts.keyFile !== undefined && opts.keyStdin) throw new UsageError('Use either --api-key-file or --api-key-stdin, not both.');
+  return opts;
+}
+
+function readKey(opts) {
+  if (opts.keyFile !== undefined) {
+    try {
+      return readFileSync(opts.keyFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`Could not read the key file ${opts.keyFile} (${err.code ?? 'error'}).`);
+    }
+  }
+  if (opts.keyStdin) {
+    try {
+      return readFileSync(0, 'utf8');
+    } catch (err) {
+      throw new UsageError(`Could not read the key from standard input (${err.code ?? 'error'}).`);
+    }
+  }
+  return undefined; // the package reads OUTBOUNDSYNC_API_KEY
+}
+
+// One sentence naming the cause, one step that fixes it, and the exit code, per error code.
+function explain(err) {
+  const wait = err.retryAfter !== undefined ? ` OutboundSync asked to wait ${err.retryAfter} second${err.retryAfter === 1 ? '' : 's'}.` : '';
+  switch (err.code) {
+    case 'missing_api_key':
+      return [EXIT.noKey, 'No OutboundSync API key is set.', 'Set OUTBOUNDSYNC_API_KEY to a key that starts with osapi_ (OutboundSync → Connected Accounts → API keys), or use --api-key-file or --api-key-stdin.'];
+    case 'malformed_api_key':
+      return [EXIT.keyRejected, 'The API key is malformed: it has spaces, control or non-ASCII characters inside it.', 'Copy the key again from where you stored it.'];
+    case 'unauthorized':
+      return [EXIT.keyRejected, 'OutboundSync rejected the key as invalid, revoked or rotated.', err.message.includes('platform key')
+        ? 'This key does not start with osapi_: it may be a Smartlead, Instantly or other platform key. Create an OutboundSync API key under Connected Accounts → API keys.'
+        : 'Check that the key is current, or rotate it under Connected Accounts → API keys.'];
+    case 'api_access_disabled':
+      return [EXIT.apiAccessDisabled, 'The key works, but API access is not enabled for any CRM connection it can reach.', 'Ask an OutboundSync admin to enable API access for a CRM connection in the admin app.'];
+    case 'rate_limited':
+      return [EXIT.rateLimited, `OutboundSync rate-limited this key or address.${wait}`, err.retryAfter !== undefined ? `Try again in ${err.retryAfter} second${err.retryAfter === 1 ? '' : 's'}.` : 'Try again in a minute (120 requests per 60 seconds are allowed).'];
+    case 'network_error':
+      return [EXIT.unreachable, 'OutboundSync could not be reached.', 'Check the network connection and the base URL, then try again.'];
+    case 'timeout':
+      return [EXIT.unreachable, 'OutboundSync did not answer in time.', 'Check the network, or raise --timeout.'];
+    case 'server_error':
+      return [EXIT.unreachable, `OutboundSync had a server error (HTTP ${err.status}).`, 'This is on OutboundSync\'s side: try again later.'];
+    case 'unexpected_status':
+      return [EXIT.unexpectedResponse, `OutboundSync answered with an unexpected HTTP ${err.status}.`, 'Check the base URL and any proxy in between.'];
+    case 'unexpected_redirect':
+      return [EXIT.unexpectedResponse, 'OutboundSync answered with a redirect, which is never followed so the key stays where it was sent.', 'Check the base URL and any proxy in between.'];
+    case 'invalid_response':
+      return [EXIT.unexpectedResponse, `OutboundSync's answer was not the documented JSON (${err.message.replace(/^.*JSON: /, '').replace(/\.$/, '')}).`, 'Check the base URL and any proxy in between; if it is right, report this to OutboundSync.'];
+    case 'insecure_base_url': case 'invalid_option':
+      return [EXIT.usage, err.message, 'Fix the option and run again.'];
+    case 'aborted':
+      return [EXIT.interrupted, 'Interrupted.', ''];
+    default:
+      return [EXIT.bug, `Unexpected failure: ${err.message}`, 'Please report this with --verbose output.'];
+  }
+}
+
+function style(stream) {
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const on = Boolean(stream.isTTY) && !noColor;
+  const wrap = (open, close) => (s) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39) };
+}
+
+// Columns fit the terminal (80 when not a terminal): the widest free-text columns give way,
+// ending in an ellipsis, so rows never wrap.
+function table(rows, width) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const shrinkable = [2, 3]; // DOMAIN, ORGANIZATION ID
+  const total = () => 2 + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  while (total() > width) {
+    const i = shrinkable.reduce((a, b) => (widths[b] > widths[a] ? b : a));
+    if (widths[i] <= Math.max(rows[0][i].length, 6)) break;
+    widths[i] -= 1;
+  }
+  const cell = (text, w) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+  return rows.map((r) => `  ${r.map((c, i) => cell(c, widths[i])).join('  ')}`.trimEnd());
+}
+
+function printMe(me, out) {
+  const s = style(process.stdout);
+  const { account, apiKey, connections } = me;
+  const scope = apiKey.connectionScope === 'account' ? 'account-wide (every API-enabled connection)' : 'one connection';
+  const lines = [
+    `${s.bold('Account')}      ${account.id}${account.email ? ` (${account.email})` : ''}`,
+    `${s.bold('Key')}          ${apiKey.name}`,
+    `${s.bold('Scope')}        ${scope}; scopes: ${apiKey.scopes.join(', ') || 'none'}`,
+    `${s.bold('Connections')}  ${connections.length}`,
+  ];
+  if (connections.length) {
+    const rows = [['ID', 'CRM', 'DOMAIN', 'ORGANIZATION ID'], ...connections.map((c) => [String(c.id), c.crm, c.organizationDomain ?? '-', c.organizationId ?? '-'])];
+    const [head, ...body] = table(rows, Math.max(40, process.stdout.isTTY ? process.stdout.columns || 80 : 80));
+    lines.push('', s.dim(head), ...body);
+  }
+  out(`${lines.join('\n')}\n`);
+}
+
+async function main(argv) {
+  let opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`outboundsync: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (opts.version) {
+    process.stdout.write(`${version}\n`);
+    return EXIT.ok;
+  }
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    const apiKey = readKey(opts);
+    const me = await api.getOutboundSyncMe({ apiKey, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries, signal: controller.signal });
+    if (opts.json) process.stdout.write(`${JSON.stringify(me, null, 2)}\n`);
+    else printMe(me, (text) => process.stdout.write(text));
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      if (opts.json) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', status: null, message: err.message } }, null, 2)}\n`);
+      process.stderr.write(`outboundsync: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (!(err instanceof api.OutboundSyncError)) throw err;
+    const [code, cause, fix] = explain(err);
+    if (opts.json) {
+      const body = { error: { code: err.code, status: err.status ?? null, message: err.message, retryAfter: err.retryAfter ?? null } };
+      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    }
+    const s = style(process.stderr);
+    process.stderr.write(`${s.red('Error:')} ${cause}${fix ? `\n${s.bold('Fix:')} ${fix}` : ''}\n`);
+    if (opts.verbose) process.stderr.write(`\n${err.stack}\n`);
+    return code;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    process.stderr.write(`outboundsync: unexpected failure: ${err && err.message}\n`);
+    process.exitCode = EXIT.bug;
+  },
+);
