@@ -10,13 +10,16 @@ export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)
 WASM := pkg/outboundsync_core_bg.wasm
 SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
-.PHONY: demo test pkg tools browsers test-native test-node test-chrome test-firefox test-pkg clean
+.PHONY: demo test bench pkg tools browsers test-native test-node test-chrome test-firefox test-pkg clean
 
 demo: tools pkg
 	node js-examples/demo.mjs
 
 test: tools browsers test-native pkg
 	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg
+
+bench: tools pkg
+	node --expose-gc bench/bench.mjs
 
 tools:
 	scripts/ensure-tools.sh

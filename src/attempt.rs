@@ -5,7 +5,7 @@ use crate::body;
 use crate::config::Config;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::model::Me;
+use crate::body::MeJson;
 use crate::retry::{self, Decision};
 use crate::retry_after;
 use crate::status::{self, FailedResponse};
@@ -27,7 +27,8 @@ pub enum Outcome {
 
 #[derive(Debug, PartialEq)]
 pub enum Step {
-    Done(Me),
+    /// The result, as JSON text for `JSON.parse`.
+    Done(MeJson),
     /// Wait this long, then try again.
     Retry { wait_ms: f64 },
     Fail(ClientError),

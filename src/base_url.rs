@@ -41,7 +41,7 @@ pub fn me_url(base: &str) -> Result<String, ClientError> {
         }
         _ => return Err(invalid("only https: (and http: for loopback hosts) is supported")),
     }
-    Ok(format!("{scheme}://{authority}{}{ME_PATH}", path.trim_end_matches('/')))
+    Ok([scheme.as_str(), "://", authority, path.trim_end_matches('/'), ME_PATH].concat())
 }
 
 /// The host part of `host[:port]` or `[v6][:port]`, lower-cased by the caller's comparison.
@@ -63,7 +63,10 @@ fn is_loopback(host: &str) -> bool {
     octets.len() == 4
         && octets[0] == "127"
         && octets.iter().all(|o| {
-            !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u16>().map_or(false, |n| n <= 255)
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 255
         })
 }
 

@@ -6,6 +6,7 @@ use crate::base_url::{self, DEFAULT_BASE_URL};
 use crate::error::{ClientError, ErrorCode};
 use crate::key::{ApiKey, KeySource};
 use crate::messages;
+use crate::text::number;
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -26,13 +27,14 @@ pub enum OptionValue {
 }
 
 impl OptionValue {
+    /// For messages. A string's content is never shown: it may be the key.
     fn type_name(&self) -> String {
         match self {
             OptionValue::Absent => "undefined".into(),
-            OptionValue::Number(n) => format!("the number {n}"),
-            OptionValue::Bool(b) => format!("{b}"),
+            OptionValue::Number(n) => ["the number ", &number(*n)].concat(),
+            OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
             OptionValue::Str(_) => "a string".into(),
-            OptionValue::Other(t) => format!("{}", t),
+            OptionValue::Other(t) => (*t).into(),
         }
     }
 }

@@ -64,7 +64,8 @@ impl ApiKey {
             return None;
         }
         let prefix = if self.has_prefix() { KEY_PREFIX } else { "" };
-        Some(format!("{prefix}…{}", &self.0[self.0.len() - 4..]))
+        let last_four = self.0.get(self.0.len() - 4..)?;
+        Some([prefix, "…", last_four].concat())
     }
 }
 

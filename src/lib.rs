@@ -7,12 +7,15 @@ pub mod base_url;
 pub mod body;
 pub mod config;
 pub mod error;
+pub mod json;
 pub mod key;
 pub mod messages;
-pub mod model;
+#[cfg(test)]
+mod model;
 pub mod retry;
 pub mod retry_after;
 pub mod status;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,18 +1,27 @@
 //! Every sentence a user can read in an error. Each says what happened and what fixes it.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
+//! Sentences are joined with `concat` rather than `format!`, to keep `core::fmt` out of the
+//! `.wasm`.
 
 use crate::key::KeySource;
+use crate::text::{decimal, number};
 
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";
 
 pub fn missing_key(source: KeySource) -> String {
     match source {
-        KeySource::Environment => format!(
-            "No OutboundSync API key found: set the OUTBOUNDSYNC_API_KEY environment variable to a key that starts with osapi_ (create one in {KEYS_PAGE}), or pass {{ apiKey }}."
-        ),
-        KeySource::Argument => format!(
-            "The OutboundSync API key passed as apiKey is empty: pass a key that starts with osapi_ (create one in {KEYS_PAGE}), or leave it out to read OUTBOUNDSYNC_API_KEY."
-        ),
+        KeySource::Environment => [
+            "No OutboundSync API key found: set the OUTBOUNDSYNC_API_KEY environment variable to a key that starts with osapi_ (create one in ",
+            KEYS_PAGE,
+            "), or pass { apiKey }.",
+        ]
+        .concat(),
+        KeySource::Argument => [
+            "The OutboundSync API key passed as apiKey is empty: pass a key that starts with osapi_ (create one in ",
+            KEYS_PAGE,
+            "), or leave it out to read OUTBOUNDSYNC_API_KEY.",
+        ]
+        .concat(),
     }
 }
 
@@ -21,32 +30,41 @@ pub fn malformed_key(source: KeySource, what: &str) -> String {
         KeySource::Environment => "in OUTBOUNDSYNC_API_KEY",
         KeySource::Argument => "passed as apiKey",
     };
-    format!(
-        "The OutboundSync API key {origin} contains {what} inside it, so it cannot be a key: keys are one token of printable ASCII characters starting with osapi_. Copy the key again from where you stored it."
-    )
+    [
+        "The OutboundSync API key ",
+        origin,
+        " contains ",
+        what,
+        " inside it, so it cannot be a key: keys are one token of printable ASCII characters starting with osapi_. Copy the key again from where you stored it.",
+    ]
+    .concat()
 }
 
 pub fn insecure_base_url() -> String {
-    "Refusing to send the API key over plain http: to a host that is not this machine. Use an https: base URL; plain http: is allowed only for localhost, 127.0.0.0/8 and [::1].".to_owned()
+    "Refusing to send the API key over plain http: to a host that is not this machine. Use an https: base URL; plain http: is allowed only for localhost, 127.0.0.0/8 and [::1].".into()
 }
 
 pub fn invalid_base_url(why: &str) -> String {
-    format!("The baseUrl option (or OUTBOUNDSYNC_BASE_URL) is not usable: {why}. Use an https: URL such as https://app.outboundsync.com.")
+    ["The baseUrl option (or OUTBOUNDSYNC_BASE_URL) is not usable: ", why, ". Use an https: URL such as https://app.outboundsync.com."].concat()
 }
 
 pub fn invalid_option(name: &str, expected: &str, got: &str) -> String {
-    format!("The {name} option must be {expected}; got {got}.")
+    ["The ", name, " option must be ", expected, "; got ", got, "."].concat()
 }
 
 pub fn browser_disallowed() -> String {
-    "Refusing to call OutboundSync from a browser page: the API key is an account secret that anyone who can open the page could read. Call it from a server, worker or edge function, or pass { dangerouslyAllowBrowser: true } if every user of this page enters their own key.".to_owned()
+    "Refusing to call OutboundSync from a browser page: the API key is an account secret that anyone who can open the page could read. Call it from a server, worker or edge function, or pass { dangerouslyAllowBrowser: true } if every user of this page enters their own key.".into()
 }
 
 pub fn unauthorized(server_message: Option<&str>, key_has_prefix: bool) -> String {
-    let mut text = format!(
-        "OutboundSync rejected the API key (HTTP 401{}): it is missing, malformed, invalid, revoked or rotated. Check that the request uses a current key (Authorization: Bearer osapi_...), and create or rotate one in {KEYS_PAGE}.",
-        quoted(server_message)
-    );
+    let mut text = [
+        "OutboundSync rejected the API key (HTTP 401",
+        &quoted(server_message),
+        "): it is missing, malformed, invalid, revoked or rotated. Check that the request uses a current key (Authorization: Bearer osapi_...), and create or rotate one in ",
+        KEYS_PAGE,
+        ".",
+    ]
+    .concat();
     if !key_has_prefix {
         text.push_str(" This key does not start with osapi_: it may be a platform key (Smartlead, Instantly, EmailBison, HeyReach...) rather than an OutboundSync API key.");
     }
@@ -54,92 +72,100 @@ pub fn unauthorized(server_message: Option<&str>, key_has_prefix: bool) -> Strin
 }
 
 pub fn api_access_disabled(server_message: Option<&str>) -> String {
-    format!(
-        "OutboundSync accepted the key, but API access is not enabled for any CRM connection it can reach (HTTP 403{}). An OutboundSync admin must enable API access for a CRM connection in the OutboundSync admin app.",
-        quoted(server_message)
-    )
+    [
+        "OutboundSync accepted the key, but API access is not enabled for any CRM connection it can reach (HTTP 403",
+        &quoted(server_message),
+        "). An OutboundSync admin must enable API access for a CRM connection in the OutboundSync admin app.",
+    ]
+    .concat()
 }
 
 pub fn rate_limited(retry_after: Option<f64>, attempts: u32) -> String {
     let wait = match retry_after {
-        Some(seconds) => format!("Retry after {} (the server's Retry-After).", seconds_text(seconds)),
-        None => "Retry in a minute: /me allows 120 requests per 60 seconds per IP address and per account.".to_owned(),
+        Some(seconds) => ["Retry after ", &seconds_text(seconds), " (the server's Retry-After)."].concat(),
+        None => "Retry in a minute: /me allows 120 requests per 60 seconds per IP address and per account.".into(),
     };
-    format!("OutboundSync rate limit exceeded (HTTP 429) {}. {wait}", after_attempts(attempts))
+    ["OutboundSync rate limit exceeded (HTTP 429) ", &after_attempts(attempts), ". ", &wait].concat()
 }
 
 pub fn server_error(status: u16, server_message: Option<&str>, attempts: u32) -> String {
-    format!(
-        "OutboundSync had a server error (HTTP {status}{}) {}. The problem is on OutboundSync's side: retry later.",
-        quoted(server_message),
-        after_attempts(attempts)
-    )
+    [
+        "OutboundSync had a server error (HTTP ",
+        &decimal(status.into()),
+        &quoted(server_message),
+        ") ",
+        &after_attempts(attempts),
+        ". The problem is on OutboundSync's side: retry later.",
+    ]
+    .concat()
 }
 
 pub fn unexpected_status(status: u16, server_message: Option<&str>) -> String {
-    format!(
-        "OutboundSync answered GET /api/v1/me with an unexpected HTTP {status}{}. Check the base URL, and any proxy between this program and OutboundSync.",
-        quoted_after_colon(server_message)
-    )
+    let server = server_message.map(|m| [" (\"", m, "\")"].concat()).unwrap_or_default();
+    [
+        "OutboundSync answered GET /api/v1/me with an unexpected HTTP ",
+        &decimal(status.into()),
+        &server,
+        ". Check the base URL, and any proxy between this program and OutboundSync.",
+    ]
+    .concat()
 }
 
 pub fn unexpected_redirect(status: u16) -> String {
-    let shown = if status == 0 { "a redirect".to_owned() } else { format!("a redirect (HTTP {status})") };
-    format!("OutboundSync answered with {shown}, which this client never follows so that the key is not sent to another address. Check the base URL.")
+    let shown = if status == 0 { "a redirect".into() } else { ["a redirect (HTTP ", &decimal(status.into()), ")"].concat() };
+    ["OutboundSync answered with ", &shown, ", which this client never follows so that the key is not sent to another address. Check the base URL."].concat()
 }
 
 pub fn invalid_response(detail: &str) -> String {
-    format!("OutboundSync's answer to GET /api/v1/me is not the documented JSON: {detail}.")
+    ["OutboundSync's answer to GET /api/v1/me is not the documented JSON: ", detail, "."].concat()
 }
 
 pub fn network_error(origin: &str, detail: Option<&str>, attempts: u32) -> String {
-    format!(
-        "Could not reach OutboundSync at {origin}{} {}: the request failed before any response (DNS, refused or reset connection, CORS, or no network). Check the network and the base URL.",
-        detail.map(|d| format!(" ({d})")).unwrap_or_default(),
-        after_attempts(attempts)
-    )
+    let detail = detail.map(|d| [" (", d, ")"].concat()).unwrap_or_default();
+    [
+        "Could not reach OutboundSync at ",
+        origin,
+        &detail,
+        " ",
+        &after_attempts(attempts),
+        ": the request failed before any response (DNS, refused or reset connection, CORS, or no network). Check the network and the base URL.",
+    ]
+    .concat()
 }
 
 pub fn timeout(timeout_ms: f64, attempts: u32) -> String {
-    format!(
-        "The OutboundSync request timed out: no complete answer within timeoutMs = {} ms {}. Check the network, or raise timeoutMs.",
-        trim_number(timeout_ms),
-        after_attempts(attempts)
-    )
+    [
+        "The OutboundSync request timed out: no complete answer within timeoutMs = ",
+        &number(timeout_ms),
+        " ms ",
+        &after_attempts(attempts),
+        ". Check the network, or raise timeoutMs.",
+    ]
+    .concat()
 }
 
 pub fn aborted() -> String {
-    "The OutboundSync request was aborted by the caller's signal.".to_owned()
+    "The OutboundSync request was aborted by the caller's signal.".into()
 }
 
 fn after_attempts(attempts: u32) -> String {
-    match attempts {
-        1 => "after 1 attempt".to_owned(),
-        n => format!("after {n} attempts"),
+    if attempts == 1 {
+        "after 1 attempt".into()
+    } else {
+        ["after ", &decimal(attempts.into()), " attempts"].concat()
     }
 }
 
 fn seconds_text(seconds: f64) -> String {
-    match seconds {
-        s if s == 1.0 => "1 second".to_owned(),
-        s => format!("{} seconds", trim_number(s)),
-    }
-}
-
-fn trim_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+    if seconds == 1.0 {
+        "1 second".into()
     } else {
-        format!("{n}")
+        [number(seconds).as_str(), " seconds"].concat()
     }
 }
 
 fn quoted(server_message: Option<&str>) -> String {
-    server_message.map(|m| format!(": \"{m}\"")).unwrap_or_default()
-}
-
-fn quoted_after_colon(server_message: Option<&str>) -> String {
-    server_message.map(|m| format!(" (\"{m}\")")).unwrap_or_default()
+    server_message.map(|m| [": \"", m, "\""].concat()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -151,7 +177,7 @@ mod tests {
         assert!(unauthorized(Some("Invalid API key"), false).contains("platform key"));
         let with_prefix = unauthorized(Some("Invalid API key"), true);
         assert!(!with_prefix.contains("platform key"));
-        assert!(with_prefix.contains("\"Invalid API key\""));
+        assert!(with_prefix.contains("(HTTP 401: \"Invalid API key\")"));
         assert!(with_prefix.contains("rotate"));
     }
 
@@ -162,6 +188,15 @@ mod tests {
         assert!(rate_limited(Some(0.5), 1).contains("Retry after 0.5 seconds"));
         assert!(rate_limited(None, 3).contains("120 requests per 60 seconds"));
         assert!(rate_limited(None, 3).contains("after 3 attempts"));
+        assert!(rate_limited(None, 1).contains("after 1 attempt."));
+    }
+
+    #[test]
+    fn statuses_and_timeouts_are_written_out() {
+        assert!(server_error(502, None, 3).starts_with("OutboundSync had a server error (HTTP 502) after 3 attempts."));
+        assert!(unexpected_status(404, Some("Not Found")).contains("HTTP 404 (\"Not Found\")"));
+        assert!(unexpected_redirect(301).contains("a redirect (HTTP 301)"));
+        assert!(timeout(300.0, 2).contains("timeoutMs = 300 ms after 2 attempts"));
     }
 
     #[test]

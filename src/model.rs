@@ -1,40 +1,41 @@
-//! The documented `/me` result, field for field. These are the shapes users receive
-//! (camelCase, absent nullable fields as `null`, unknown fields dropped).
+//! The documented `/me` result, field for field, as typed serde structs. The package builds
+//! results with one `JSON.parse` of text from `body::decode_me`; native tests read that text
+//! into these types, which refuse unknown fields, so the contract is checked in Rust.
 
-use serde::Serialize;
+use serde::Deserialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Me {
     pub account: Account,
     pub api_key: ApiKeyInfo,
     pub connections: Vec<Connection>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Account {
-    /// A JS number: ids are checked to be integers within JavaScript's safe range.
     pub id: f64,
     pub email: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApiKeyInfo {
     pub name: String,
     pub scopes: Vec<String>,
     pub connection_scope: ConnectionScope,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectionScope {
     Account,
     Connection,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Connection {
     pub id: f64,
     pub crm: String,

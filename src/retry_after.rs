@@ -9,12 +9,23 @@ pub fn parse(value: &str, now_ms: f64) -> Option<f64> {
         return None;
     }
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        // Digits only: delay-seconds. Decimals are not in the RFC but harmless to honour.
-        let seconds: f64 = value.parse().ok()?;
-        return seconds.is_finite().then_some(seconds);
+        return delay_seconds(value);
     }
     let at_ms = parse_imf_fixdate(value)?;
     Some(((at_ms - now_ms) / 1000.0).max(0.0))
+}
+
+/// Digits, with an optional fraction (not in the RFC but harmless to honour). Parsed by hand:
+/// `str::parse::<f64>` would bring a float parser into the `.wasm` for this one header.
+fn delay_seconds(value: &str) -> Option<f64> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digit_value = |text: &str| text.bytes().try_fold(0f64, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')));
+    if whole.is_empty() || fraction.contains('.') || (value.contains('.') && fraction.is_empty()) {
+        return None;
+    }
+    let whole = digit_value(whole)?;
+    let fraction = digit_value(fraction)? / 10f64.powi(fraction.len().min(300) as i32);
+    Some(whole + fraction).filter(|s| s.is_finite())
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` to milliseconds since the epoch. The weekday is not
@@ -42,10 +53,10 @@ fn parse_imf_fixdate(value: &str) -> Option<f64> {
 }
 
 fn number(text: &str, width: usize) -> Option<u32> {
-    if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.len() != width {
         return None;
     }
-    text.parse().ok()
+    text.bytes().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
 fn month_number(name: &str) -> Option<u32> {
@@ -77,6 +88,8 @@ mod tests {
         assert_eq!(parse(" 17 ", NOW), Some(17.0));
         assert_eq!(parse("1.5", NOW), Some(1.5));
         assert_eq!(parse("3600", NOW), Some(3600.0));
+        assert_eq!(parse("0.25", NOW), Some(0.25));
+        assert_eq!(parse("007", NOW), Some(7.0));
     }
 
     #[test]
@@ -96,7 +109,7 @@ mod tests {
     #[test]
     fn garbage_and_negative_values_are_unusable() {
         for bad in [
-            "", " ", "-1", "-0.5", "soon", "1e3", "0x10", "1..2", ".", "Sun, 22 Nov 2026 12:00:30",
+            "", " ", "-1", "-0.5", "soon", "1e3", "0x10", "1..2", ".", "1.", ".5", "1.2.3", "Sun, 22 Nov 2026 12:00:30",
             "Sun, 22 Nov 2026 12:00:30 UTC", "Sun, 32 Nov 2026 12:00:30 GMT", "Sun, 22 Foo 2026 12:00:30 GMT",
             "Sun, 22 Nov 2026 25:00:30 GMT", "Sun, 2 Nov 2026 12:00:30 GMT", "Sunday, 22-Nov-26 12:00:30 GMT",
         ] {

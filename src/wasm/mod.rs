@@ -8,62 +8,67 @@ mod transport;
 
 pub use errors::error_class;
 
+use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
 use crate::attempt::{self, Step};
+use crate::body::MeJson;
 use crate::config::{self, Config};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::model::Me;
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
 #[wasm_bindgen(js_name = getOutboundSyncMe, skip_typescript)]
 pub async fn get_outbound_sync_me(options: JsValue) -> Result<JsValue, JsValue> {
-    let me = call(&options).await?;
-    to_js(&me)
+    call(&options).await
 }
 
 /// The connections the key can reach: `getOutboundSyncMe(...).connections`.
 #[wasm_bindgen(js_name = getOutboundSyncConnections, skip_typescript)]
 pub async fn get_outbound_sync_connections(options: JsValue) -> Result<JsValue, JsValue> {
     let me = call(&options).await?;
-    to_js(&me.connections)
+    Reflect::get(&me, &"connections".into())
 }
 
-async fn call(options: &JsValue) -> Result<Me, JsValue> {
+async fn call(options: &JsValue) -> Result<JsValue, JsValue> {
     let args = options::read(options).map_err(|e| errors::to_js(&e, None))?;
     let config = config::resolve(args.raw, runtime::environment()).map_err(|e| errors::to_js(&e, None))?;
     run(&config, &args.fetch, args.signal.as_ref()).await
 }
 
 /// The retry loop: perform an attempt, let the core settle it, wait or stop.
-async fn run(config: &Config, fetch: &js_sys::Function, signal: Option<&web_sys::AbortSignal>) -> Result<Me, JsValue> {
+async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) -> Result<JsValue, JsValue> {
+    let aborted = |attempts| Err(errors::to_js(&attempt::aborted(Some(config), attempts), None));
     let mut attempts = 0u32;
     loop {
         if signal.is_some_and(|s| s.aborted()) {
-            return Err(errors::to_js(&attempt::aborted(Some(config), attempts), None));
+            return aborted(attempts);
         }
         attempts += 1;
-        let (outcome, cause) = match transport::attempt(fetch, config, signal).await {
-            transport::Attempt::Done(outcome, cause) => (outcome, cause),
-            transport::Attempt::Aborted => return Err(errors::to_js(&attempt::aborted(Some(config), attempts), None)),
+        let (outcome, js_value) = match transport::attempt(fetch, config, signal).await {
+            transport::Attempt::Done(outcome, js_value) => (outcome, js_value),
+            transport::Attempt::Aborted => return aborted(attempts),
         };
         match attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()) {
-            Step::Done(me) => return Ok(me),
-            Step::Fail(error) => return Err(errors::to_js(&error, cause.as_ref())),
+            Step::Done(MeJson::AsIs) => return parse(&js_value.unwrap_or_default(), attempts),
+            Step::Done(MeJson::Normalized(json)) => return parse(&JsValue::from_str(&json), attempts),
+            Step::Fail(error) => return Err(errors::to_js(&error, js_value.as_ref())),
             Step::Retry { wait_ms } => {
                 if transport::sleep(wait_ms, signal).await.is_err() {
-                    return Err(errors::to_js(&attempt::aborted(Some(config), attempts), None));
+                    return aborted(attempts);
                 }
             }
         }
     }
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|_| {
-        let detail = "its fields could not be converted to JavaScript values";
-        errors::to_js(&ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response(detail)), None)
+/// One `JSON.parse` builds the whole result. The text was checked already, so a failure here
+/// means a JS engine that disagrees with us about JSON: reported, never a panic.
+fn parse(json: &JsValue, attempts: u32) -> Result<JsValue, JsValue> {
+    runtime::json_parse(json).map_err(|cause| {
+        let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response("JSON.parse refused it"));
+        error.attempts = attempts;
+        errors::to_js(&error, Some(&cause))
     })
 }

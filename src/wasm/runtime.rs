@@ -13,6 +13,9 @@ extern "C" {
     pub fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = clearTimeout, catch)]
     pub fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+    /// Takes the JS string itself, so a body read by `text()` is parsed without a copy.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 fn get(target: &JsValue, name: &str) -> Option<JsValue> {

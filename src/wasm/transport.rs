@@ -19,7 +19,8 @@ use crate::status;
 use super::runtime::{clear_timeout, set_timeout};
 
 pub enum Attempt {
-    /// The outcome, and the JS error behind it (for `cause`) when there was one.
+    /// The outcome; the JS error behind it (for `cause`) or the body as a JS string (for
+    /// `JSON.parse` without another copy), when there is one.
     Done(Outcome, Option<JsValue>),
     /// The caller's signal fired.
     Aborted,
@@ -79,15 +80,15 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
     let request_id = header(&response, "x-request-id");
     let retry_after = header(&response, "retry-after");
     // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
-    let body = if status::is_redirect(status) {
-        String::new()
+    let (body, body_js) = if status::is_redirect(status) {
+        (String::new(), None)
     } else {
         match text(&response, &gate, &controller).await {
-            Ok(body) => body,
+            Ok((body, body_js)) => (body, Some(body_js)),
             Err(error) => return rejected(error),
         }
     };
-    Attempt::Done(Outcome::Response { status, body, request_id, retry_after }, None)
+    Attempt::Done(Outcome::Response { status, body, request_id, retry_after }, body_js)
 }
 
 /// Waits `ms`, or less if the caller's signal fires (then `Err`).
@@ -166,14 +167,16 @@ fn status_of(response: &JsValue) -> Option<u16> {
 
 fn header(response: &JsValue, name: &str) -> Option<String> {
     let headers = Reflect::get(response, &"headers".into()).ok()?;
-    let get = bound_method(&headers, "get")?;
-    get.call1(&JsValue::UNDEFINED, &name.into()).ok()?.as_string()
+    let get: Function = Reflect::get(&headers, &"get".into()).ok()?.dyn_into().ok()?;
+    get.call1(&headers, &name.into()).ok()?.as_string()
 }
 
-async fn text(response: &JsValue, gate: &Promise, controller: &AbortController) -> Result<String, JsValue> {
-    let read = bound_method(response, "text").ok_or(JsValue::UNDEFINED)?;
-    let body = until_aborted(read.call0(&JsValue::UNDEFINED)?, gate, controller).await?;
-    body.as_string().ok_or(JsValue::UNDEFINED)
+/// The body as a Rust string (to check) and as the JS string it came from (to parse).
+async fn text(response: &JsValue, gate: &Promise, controller: &AbortController) -> Result<(String, JsValue), JsValue> {
+    let read: Function = Reflect::get(response, &"text".into())?.dyn_into()?;
+    let body = until_aborted(read.call0(response)?, gate, controller).await?;
+    let text = body.as_string().ok_or(JsValue::UNDEFINED)?;
+    Ok((text, body))
 }
 
 /// Awaits `work` unless the controller aborts first; after an abort the result is ignored.

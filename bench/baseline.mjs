@@ -1,0 +1,11 @@
+// The baseline: the hand-written function from the OutboundSync docs ("Get account and
+// connections"), with the same status checks the package makes for 401, 403 and 429.
+export async function baseline(apiKey, fetchImpl = fetch, url = 'https://app.outboundsync.com/api/v1/me') {
+  const response = await fetchImpl(url, { headers: { Authorization: `Bearer ${apiKey}` } });
+  if (response.status === 401) throw new Error('OutboundSync rejected the API key');
+  if (response.status === 403) throw new Error('API access is not enabled for this account');
+  if (response.status === 429) throw new Error('OutboundSync rate limit exceeded');
+  if (!response.ok) throw new Error(`OutboundSync API request failed: ${response.status}`);
+  const data = await response.json();
+  return data.connections;
+}
