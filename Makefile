@@ -31,7 +31,7 @@ pkg: pkg/package.json
 
 pkg/package.json: $(SOURCES)
 	rm -rf pkg
-	wasm-pack build --release --target nodejs --out-dir pkg --out-name outboundsync_core --no-pack
+	wasm-pack build --release --target nodejs --out-dir pkg --out-name outboundsync_core --no-pack -- --features standalone
 	wasm-opt -Oz --strip-debug --strip-producers $(WASM) -o $(WASM)
 	rm -f pkg/.gitignore pkg/outboundsync_core.d.ts pkg/outboundsync_core_bg.wasm.d.ts
 	node scripts/assemble-pkg.mjs

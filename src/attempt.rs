@@ -1,6 +1,8 @@
 //! What one HTTP attempt's outcome means for the whole call: a result, a retry after a pause,
 //! or a final error. The boundary performs attempts; this decides, without a JS engine.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::body;
 use crate::config::Config;
 use crate::error::{ClientError, ErrorCode};

@@ -5,6 +5,8 @@
 //! differently from us (backslashes, percent-escapes or credentials in the authority,
 //! shorthand IPv4 like `127.1`) is refused or treated as not-loopback, never the reverse.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 

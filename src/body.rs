@@ -5,6 +5,8 @@
 //! unknown fields dropped and absent nullable fields as `null`. Error bodies are read down to
 //! their `message`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::json::{self, Kind, Reader, SyntaxError};
 use crate::messages;

@@ -2,6 +2,8 @@
 //! before any request. The boundary reads JS values into `OptionValue`s; everything that
 //! decides is here, testable without a JS engine.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::base_url::{self, DEFAULT_BASE_URL};
 use crate::error::{ClientError, ErrorCode};
 use crate::key::{ApiKey, KeySource};
@@ -83,7 +85,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     };
     let max_retries = match raw.max_retries {
         OptionValue::Absent => DEFAULT_MAX_RETRIES,
-        OptionValue::Number(n) if n.fract() == 0.0 && (0.0..=MAX_MAX_RETRIES).contains(&n) => n as u32,
+        OptionValue::Number(n) if (0.0..=MAX_MAX_RETRIES).contains(&n) && n == f64::from(n as u32) => n as u32,
         other => return Err(invalid("maxRetries", "a whole number from 0 to 10", &other)),
     };
     let allow_browser = match raw.dangerously_allow_browser {

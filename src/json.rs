@@ -4,6 +4,8 @@
 //! never decoded or copied one by one. No recursion without a depth limit, no panics, no
 //! `core::fmt`: this code takes outside input inside the wasm instance.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Nesting allowed in values this client skips over (unknown fields). Deeper input is refused
 /// rather than risking the stack.
 const MAX_DEPTH: u32 = 64;

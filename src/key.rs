@@ -1,6 +1,8 @@
 //! API key checks. The key is an account secret: this module is the only one that looks
 //! inside it, and what leaves it is either the key itself (for the header) or a hint.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 

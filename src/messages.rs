@@ -3,6 +3,8 @@
 //! Sentences are joined with `concat` rather than `format!`, to keep `core::fmt` out of the
 //! `.wasm`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::key::KeySource;
 use crate::text::{decimal, number};
 

@@ -1,5 +1,7 @@
 //! When to try again, and how long to wait first.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::error::ErrorCode;
 
 /// A server asking for a longer pause than this is not waited for: the call fails at once with
@@ -32,7 +34,7 @@ pub fn decide(code: ErrorCode, retries_done: u32, max_retries: u32, retry_after:
 
 /// 0.5 s, 1 s, 2 s, 4 s, 8 s, 8 s, ... less up to a quarter at random.
 pub fn backoff_ms(retries_done: u32, jitter: f64) -> f64 {
-    let base = INITIAL_BACKOFF_MS * 2f64.powi(retries_done.min(16) as i32);
+    let base = INITIAL_BACKOFF_MS * f64::from(1u32 << retries_done.min(16));
     let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
     base.min(MAX_BACKOFF_MS) * (1.0 - JITTER_SHARE * jitter)
 }

@@ -1,6 +1,8 @@
 //! `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP date. Anything else, including
 //! a negative number, is "no usable value" and the caller falls back to backoff.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Seconds to wait, given the header value and the current time in milliseconds since the
 /// Unix epoch. A date in the past means "now" (0).
 pub fn parse(value: &str, now_ms: f64) -> Option<f64> {
@@ -24,7 +26,7 @@ fn delay_seconds(value: &str) -> Option<f64> {
         return None;
     }
     let whole = digit_value(whole)?;
-    let fraction = digit_value(fraction)? / 10f64.powi(fraction.len().min(300) as i32);
+    let fraction = digit_value(fraction)? / fraction.bytes().fold(1f64, |scale, _| scale * 10.0);
     Some(whole + fraction).filter(|s| s.is_finite())
 }
 

@@ -1,5 +1,7 @@
 //! Numbers as text without `core::fmt`, which alone would double the size of the `.wasm`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// `42` for 42.
 pub fn decimal(mut n: u64) -> String {
     let mut digits = [0u8; 20];

@@ -1,6 +1,8 @@
 //! The JavaScript boundary: the exported functions and the glue they need. Each submodule
 //! touches one JS facility; decisions are made by the pure core.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod errors;
 mod options;
 mod runtime;

@@ -1,5 +1,7 @@
 //! Reading the argument of the exported functions: a key string, or an options object.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,6 +1,8 @@
 //! What the runtime offers, found through `globalThis` only: Node, Deno, Bun, workers and
 //! edge runtimes have no `window`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

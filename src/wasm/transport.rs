@@ -6,6 +6,8 @@
 //! Timers and listeners are bound JS functions, not Rust closures, so nothing Rust-owned can be
 //! called after it is dropped.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -116,7 +118,7 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
 
 fn request_init(config: &Config, signal: &AbortSignal) -> Object {
     let headers = Object::new();
-    let authorization = format!("Bearer {}", config.key.expose());
+    let authorization = ["Bearer ", config.key.expose()].concat();
     let _ = Reflect::set(&headers, &"Authorization".into(), &authorization.into());
     let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
     let init = Object::new();
@@ -162,7 +164,7 @@ fn bound_method(target: &JsValue, name: &str) -> Option<Function> {
 
 fn status_of(response: &JsValue) -> Option<u16> {
     let status = Reflect::get(response, &"status".into()).ok()?.as_f64()?;
-    (status.fract() == 0.0 && (0.0..=999.0).contains(&status)).then_some(status as u16)
+    ((0.0..=999.0).contains(&status) && status == f64::from(status as u16)).then_some(status as u16)
 }
 
 fn header(response: &JsValue, name: &str) -> Option<String> {
