@@ -53,7 +53,7 @@ test-firefox:
 	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox
 
 test-pkg:
-	node --test tests/pkg/ tests/cli/
+	node --test tests/pkg/ tests/cli/ tests/faults/
 	tsc -p tests/pkg/tsconfig.json
 
 clean:

@@ -19,6 +19,7 @@ use crate::body::MeJson;
 use crate::config::{self, Config};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
+use transport::{Attempt, FromJs};
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
 #[wasm_bindgen(js_name = getOutboundSyncMe, skip_typescript)]
@@ -48,15 +49,17 @@ async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) ->
             return aborted(attempts);
         }
         attempts += 1;
-        let (outcome, js_value) = match transport::attempt(fetch, config, signal).await {
-            transport::Attempt::Done(outcome, js_value) => (outcome, js_value),
-            transport::Attempt::Aborted => return aborted(attempts),
+        let (outcome, from_js) = match transport::attempt(fetch, config, signal).await {
+            Attempt::Done { outcome, from_js } => (outcome, from_js),
+            Attempt::Aborted => return aborted(attempts),
         };
-        match attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()) {
-            Step::Done(MeJson::AsIs) => return parse(&js_value.unwrap_or_default(), attempts),
-            Step::Done(MeJson::Normalized(json)) => return parse(&JsValue::from_str(&json), attempts),
-            Step::Fail(error) => return Err(errors::to_js(&error, js_value.as_ref())),
-            Step::Retry { wait_ms } => {
+        match (attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()), from_js) {
+            (Step::Done(MeJson::AsIs), FromJs::Body(body)) => return parse(&body, attempts),
+            (Step::Done(MeJson::AsIs), _) => return parse(&JsValue::UNDEFINED, attempts),
+            (Step::Done(MeJson::Normalized(json)), _) => return parse(&JsValue::from_str(&json), attempts),
+            (Step::Fail(error), FromJs::Cause(cause)) => return Err(errors::to_js(&error, Some(&cause))),
+            (Step::Fail(error), _) => return Err(errors::to_js(&error, None)),
+            (Step::Retry { wait_ms }, _) => {
                 if transport::sleep(wait_ms, signal).await.is_err() {
                     return aborted(attempts);
                 }

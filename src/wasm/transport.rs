@@ -21,11 +21,18 @@ use crate::status;
 use super::runtime::{clear_timeout, set_timeout};
 
 pub enum Attempt {
-    /// The outcome; the JS error behind it (for `cause`) or the body as a JS string (for
-    /// `JSON.parse` without another copy), when there is one.
-    Done(Outcome, Option<JsValue>),
+    /// The outcome, with the JS values behind it.
+    Done { outcome: Outcome, from_js: FromJs },
     /// The caller's signal fired.
     Aborted,
+}
+
+/// The JS side of an outcome: the error behind a failure (for `cause`), or the body as the JS
+/// string it came from (for `JSON.parse` without another copy). Never both.
+pub enum FromJs {
+    Nothing,
+    Cause(JsValue),
+    Body(JsValue),
 }
 
 /// Cancels the timer and detaches from the caller's signal however the attempt ends.
@@ -82,15 +89,15 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
     let request_id = header(&response, "x-request-id");
     let retry_after = header(&response, "retry-after");
     // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
-    let (body, body_js) = if status::is_redirect(status) {
-        (String::new(), None)
+    let (body, from_js) = if status::is_redirect(status) {
+        (String::new(), FromJs::Nothing)
     } else {
         match text(&response, &gate, &controller).await {
-            Ok((body, body_js)) => (body, Some(body_js)),
+            Ok((body, body_js)) => (body, FromJs::Body(body_js)),
             Err(error) => return rejected(error),
         }
     };
-    Attempt::Done(Outcome::Response { status, body, request_id, retry_after }, body_js)
+    Attempt::Done { outcome: Outcome::Response { status, body, request_id, retry_after }, from_js }
 }
 
 /// Waits `ms`, or less if the caller's signal fires (then `Err`).
@@ -133,15 +140,15 @@ fn classify_rejection(error: JsValue, controller: &AbortController, signal: Opti
     if signal.is_some_and(|s| s.aborted()) {
         Attempt::Aborted
     } else if controller.signal().aborted() {
-        Attempt::Done(Outcome::TimedOut, None)
+        Attempt::Done { outcome: Outcome::TimedOut, from_js: FromJs::Nothing }
     } else {
         failed(describe(&error), error)
     }
 }
 
 fn failed(detail: Option<String>, cause: JsValue) -> Attempt {
-    let cause = (!cause.is_undefined()).then_some(cause);
-    Attempt::Done(Outcome::NetworkFailure { detail }, cause)
+    let from_js = if cause.is_undefined() { FromJs::Nothing } else { FromJs::Cause(cause) };
+    Attempt::Done { outcome: Outcome::NetworkFailure { detail }, from_js }
 }
 
 /// A short description of a fetch rejection: Node's is always "fetch failed" and hides the

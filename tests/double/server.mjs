@@ -9,7 +9,8 @@
 //   GET  /__double/health
 //
 // Steps: `ok` (answer as the real endpoint would), a status (`500`), a status with options
-// (`429:ra=2`, `503:html`, `500:empty`, `301:loc=URL`, `200:body=NAME`, `429:radate=5`), or
+// (`429:ra=2`, `503:html`, `500:empty`, `301:loc=URL`, `200:body=NAME`, `429:radate=5`,
+// `200:json=URL-ENCODED-BODY`), or
 // `hang` (never answer), `stall` (headers and half a body, then nothing), `cut` (half a body,
 // then close), `reset` (destroy the connection).
 //
@@ -58,9 +59,15 @@ const BODIES = {
     { id: 123456789, crm: 'MICROSOFT_DYNAMICS_365', organizationId: 'org-0000-1111-2222-3333-4444-5555-6666', organizationDomain: 'a-very-long-subdomain.sales.example-corporation-with-a-long-name.com' },
     ...CONNECTIONS,
   ]),
+  many: () => meBody(KEYS[FIXTURE_KEYS.accountWide], manyConnections(10_000)),
+  huge: () => meBody(KEYS[FIXTURE_KEYS.accountWide], manyConnections(100_000)),
   nullconnections: () => JSON.stringify({ account: ACCOUNT, apiKey: { name: 'P', scopes: ['read'], connectionScope: 'account' }, connections: null }),
   truncated: () => meBody(KEYS[FIXTURE_KEYS.accountWide], CONNECTIONS).slice(0, 40),
 };
+
+function manyConnections(n) {
+  return Array.from({ length: n }, (_, i) => ({ id: i + 1, crm: i % 2 ? 'SALESFORCE' : 'HUBSPOT', organizationId: `org-${i}`, organizationDomain: `tenant-${i}.example.com` }));
+}
 
 function meBody(key, connections) {
   return JSON.stringify({
@@ -147,6 +154,7 @@ export function createDouble() {
     if (opt.loc !== undefined) headers.Location = opt.loc;
     if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="OutboundSync API"';
     if (opt.body !== undefined) return send(res, status, BODIES[opt.body]?.() ?? '', headers);
+    if (opt.json !== undefined) return send(res, status, opt.json, headers);
     if (opt.html) {
       return send(res, status, `<html><head><title>${status}</title></head><body><h1>${status} ${REASONS[status] ?? ''}</h1></body></html>`, { ...headers, 'Content-Type': 'text/html' });
     }
