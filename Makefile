@@ -3,20 +3,20 @@
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(HOME)/.cargo/bin:$(PATH):$(CURDIR)/node_modules/.bin
 export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/bin/chromedriver)
 export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)/.cargo/bin/geckodriver)
 
-WASM := pkg/outboundsync_core_bg.wasm
+WASM := outboundsync_core_bg.wasm
 SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
-.PHONY: demo test bench pkg tools browsers test-native test-node test-chrome test-firefox test-pkg clean
+.PHONY: demo test bench pkg tools browsers test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
 demo: tools pkg
 	node js-examples/demo.mjs
 
 test: tools browsers test-native pkg
-	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg
+	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
 
 bench: tools pkg
 	node --expose-gc bench/bench.mjs
@@ -30,10 +30,9 @@ browsers:
 pkg: pkg/package.json
 
 pkg/package.json: $(SOURCES)
-	rm -rf pkg
-	wasm-pack build --release --target nodejs --out-dir pkg --out-name outboundsync_core --no-pack -- --features standalone
-	wasm-opt -Oz --strip-debug --strip-producers $(WASM) -o $(WASM)
-	rm -f pkg/.gitignore pkg/outboundsync_core.d.ts pkg/outboundsync_core_bg.wasm.d.ts
+	rm -rf build/bindgen
+	wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack -- --features standalone
+	wasm-opt -Oz --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 
 test-native:
@@ -56,5 +55,9 @@ test-pkg:
 	node --test tests/pkg/ tests/cli/ tests/faults/
 	tsc -p tests/pkg/tsconfig.json
 
+# The packed tarball in Node 18-24, Deno, Bun, workerd, and Vite/webpack/esbuild builds in browsers.
+test-runtimes:
+	node --test tests/runtimes/
+
 clean:
-	rm -rf pkg target
+	rm -rf pkg build target

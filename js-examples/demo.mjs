@@ -3,7 +3,7 @@
 // without it, it starts the local API double and uses its demo key.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getOutboundSyncMe, OutboundSyncError } from '../pkg/index.mjs';
+import { getOutboundSyncMe, OutboundSyncError } from '../pkg/node.mjs';
 import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
 
 const useDouble = !process.env.OUTBOUNDSYNC_API_KEY?.trim();

@@ -5,7 +5,7 @@
 // from the command line (where shell history and process lists would keep it).
 
 const { readFileSync } = require('node:fs');
-const api = require('../index.cjs');
+const api = require('../node.cjs');
 const { version } = require('../package.json');
 
 const EXIT = {

@@ -6,7 +6,7 @@
 # wasm-bindgen comes from crates.io at the version Cargo.lock pins, wasm-opt from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PATH:$PWD/node_modules/.bin"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -34,10 +34,12 @@ if ! command -v wasm-pack >/dev/null; then
   cargo_install wasm-pack
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ package.json -nt node_modules ]; then
-  say "installing npm tools (binaryen's wasm-opt, typescript)"
+# npm tools: wasm-opt (binaryen), tsc, esbuild, publint, attw, and the runtimes the package
+# is tested in (Node 18/22/24, Deno, Bun, workerd, Vite, webpack), all from the npm registry.
+# Their install scripts do not run (npm 11's default); their platform packages carry the binaries.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm tools and test runtimes"
   npm ci --no-audit --no-fund
-  touch node_modules
 fi
 
 if [ "${1:-}" = browsers ]; then

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import util from 'node:util';
-import * as client from '../../pkg/index.mjs';
+import * as client from '../../pkg/node.mjs';
 import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
 
 const KEY = 'osapi_test_fault_key_31337';

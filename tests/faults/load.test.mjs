@@ -8,12 +8,13 @@ import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
 // The package exposes no handle on its wasm instance; catch it as it is created.
 let instance;
 const OriginalInstance = WebAssembly.Instance;
+// The package instantiates on its first call, so the wrapper stays; it keeps the first one.
 WebAssembly.Instance = function capture(module, imports) {
-  instance = new OriginalInstance(module, imports);
-  return instance;
+  const created = new OriginalInstance(module, imports);
+  instance ??= created;
+  return created;
 };
-const client = createRequire(import.meta.url)('../../pkg/index.cjs');
-WebAssembly.Instance = OriginalInstance;
+const client = createRequire(import.meta.url)('../../pkg/node.cjs');
 
 const SEQUENTIAL = Number(process.env.LOAD_SEQUENTIAL_CALLS ?? 100_000);
 let server;

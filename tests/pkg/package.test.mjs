@@ -7,11 +7,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import util from 'node:util';
 import { fileURLToPath } from 'node:url';
-import * as esm from '../../pkg/index.mjs';
+import * as esm from '../../pkg/node.mjs';
 import { createDouble, listen, FIXTURE_KEYS, RATE_LIMIT } from '../double/server.mjs';
 
 const require = createRequire(import.meta.url);
-const cjsPath = fileURLToPath(new URL('../../pkg/index.cjs', import.meta.url));
+const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));
 const cjs = require(cjsPath);
 const run = promisify(execFile);
 

@@ -1,0 +1,34 @@
+// Shared by the ES module entries: the exported functions, which instantiate the wasm on
+// first call (importing the package does nothing observable) and then call into it.
+import * as glue from './glue.mjs';
+
+// The module name the wasm imports its JS glue under (wasm-bindgen's bundler output).
+const GLUE_MODULE = './outboundsync_core_bg.js';
+
+/** `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. */
+export function createApi(instantiate) {
+  let ready;
+  const init = () => {
+    ready ??= Promise.resolve()
+      .then(() => instantiate({ [GLUE_MODULE]: glue }))
+      .then((instance) => {
+        glue.__wbg_set_wasm(instance.exports);
+        instance.exports.__wbindgen_start?.();
+      })
+      .catch((err) => {
+        ready = undefined; // a later call may succeed (say, after a network hiccup)
+        throw err;
+      });
+    return ready;
+  };
+  return {
+    async getOutboundSyncConnections(options) {
+      await init();
+      return glue.getOutboundSyncConnections(options);
+    },
+    async getOutboundSyncMe(options) {
+      await init();
+      return glue.getOutboundSyncMe(options);
+    },
+  };
+}

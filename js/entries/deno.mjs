@@ -1,0 +1,9 @@
+// Deno: the .wasm is read from next to this file (needs read permission for it, as any
+// npm package with files does).
+import { createApi } from './api.mjs';
+
+export * from './errors.mjs';
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
+  const bytes = await Deno.readFile(new URL('./outboundsync_core_bg.wasm', import.meta.url));
+  return (await WebAssembly.instantiate(bytes, imports)).instance;
+});

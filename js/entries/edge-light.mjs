@@ -1,0 +1,6 @@
+// Vercel Edge and Next.js middleware: `?module` asks for a compiled WebAssembly.Module.
+import wasm from './outboundsync_core_bg.wasm?module';
+import { createApi } from './api.mjs';
+
+export * from './errors.mjs';
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports));

@@ -1,0 +1,7 @@
+// Cloudflare Workers (workerd): the runtime compiles no wasm from bytes, so the .wasm is
+// imported as a module, which wrangler and workerd hand over as a WebAssembly.Module.
+import wasm from './outboundsync_core_bg.wasm';
+import { createApi } from './api.mjs';
+
+export * from './errors.mjs';
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports));
