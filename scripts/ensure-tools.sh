@@ -37,9 +37,11 @@ fi
 # npm tools: wasm-opt (binaryen), tsc, esbuild, publint, attw, and the runtimes the package
 # is tested in (Node 18/22/24, Deno, Bun, workerd, Vite, webpack), all from the npm registry.
 # Their install scripts do not run (npm 11's default); their platform packages carry the binaries.
+# `npm install`, not `npm ci`: npm leaves deno's other-platform packages out of the lock file
+# and then `npm ci` refuses it as out of sync; `install` follows the lock for the rest.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm tools and test runtimes"
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 if [ "${1:-}" = browsers ]; then

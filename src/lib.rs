@@ -2,7 +2,7 @@
 //! tested natively; `wasm` is the thin JavaScript boundary that calls `fetch` and builds the
 //! JS errors.
 
-#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+#![cfg_attr(all(target_arch = "wasm32", feature = "standalone", not(test)), no_std)]
 
 extern crate alloc;
 

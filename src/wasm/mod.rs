@@ -16,7 +16,7 @@ use web_sys::AbortSignal;
 
 use crate::attempt::{self, Step};
 use crate::body::MeJson;
-use crate::config::{self, Config};
+use crate::config::{self, Config, OptionValue};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 use transport::{Attempt, FromJs};
@@ -36,7 +36,8 @@ pub async fn get_outbound_sync_connections(options: JsValue) -> Result<JsValue, 
 
 async fn call(options: &JsValue) -> Result<JsValue, JsValue> {
     let args = options::read(options).map_err(|e| errors::to_js(&e, None))?;
-    let config = config::resolve(args.raw, runtime::environment()).map_err(|e| errors::to_js(&e, None))?;
+    let env = runtime::environment(args.raw.api_key == OptionValue::Absent, args.raw.base_url == OptionValue::Absent);
+    let config = config::resolve(args.raw, env).map_err(|e| errors::to_js(&e, None))?;
     run(&config, &args.fetch, args.signal.as_ref()).await
 }
 

@@ -26,13 +26,14 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
-        raw.api_key = field(arg, "apiKey")?;
-        raw.base_url = field(arg, "baseUrl")?;
-        raw.timeout_ms = field(arg, "timeoutMs")?;
-        raw.max_retries = field(arg, "maxRetries")?;
-        raw.dangerously_allow_browser = field(arg, "dangerouslyAllowBrowser")?;
-        fetch = property(arg, "fetch")?;
-        signal = property(arg, "signal")?;
+        let options: &Options = arg.unchecked_ref();
+        raw.api_key = field(options.api_key(), "apiKey")?;
+        raw.base_url = field(options.base_url(), "baseUrl")?;
+        raw.timeout_ms = field(options.timeout_ms(), "timeoutMs")?;
+        raw.max_retries = field(options.max_retries(), "maxRetries")?;
+        raw.dangerously_allow_browser = field(options.dangerously_allow_browser(), "dangerouslyAllowBrowser")?;
+        fetch = property(options.fetch(), "fetch")?;
+        signal = property(options.signal(), "signal")?;
     } else if !arg.is_undefined() && !arg.is_null() {
         return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
     }
@@ -63,13 +64,34 @@ fn abort_signal(value: JsValue) -> Result<Option<AbortSignal>, ClientError> {
     }
 }
 
-fn property(obj: &JsValue, name: &str) -> Result<JsValue, ClientError> {
-    Reflect::get(obj, &JsValue::from_str(name)).map_err(|_| invalid(name, "readable", "a getter that threw"))
+// Typed getters: the property names live in the generated JS, so reading an option costs no
+// string crossing from wasm memory. `catch`: a getter may throw.
+#[wasm_bindgen]
+extern "C" {
+    type Options;
+    #[wasm_bindgen(method, getter = apiKey, catch)]
+    fn api_key(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = baseUrl, catch)]
+    fn base_url(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = timeoutMs, catch)]
+    fn timeout_ms(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = maxRetries, catch)]
+    fn max_retries(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = dangerouslyAllowBrowser, catch)]
+    fn dangerously_allow_browser(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn fetch(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn signal(this: &Options) -> Result<JsValue, JsValue>;
+}
+
+fn property(read: Result<JsValue, JsValue>, name: &str) -> Result<JsValue, ClientError> {
+    read.map_err(|_| invalid(name, "readable", "a getter that threw"))
 }
 
 /// `null` counts as not given, like `undefined`.
-fn field(obj: &JsValue, name: &str) -> Result<OptionValue, ClientError> {
-    let value = property(obj, name)?;
+fn field(read: Result<JsValue, JsValue>, name: &str) -> Result<OptionValue, ClientError> {
+    let value = property(read, name)?;
     Ok(if value.is_undefined() || value.is_null() {
         OptionValue::Absent
     } else if let Some(s) = value.as_string() {

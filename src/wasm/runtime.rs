@@ -31,11 +31,13 @@ pub fn global_fetch() -> Option<Function> {
     get(&js_sys::global(), "fetch")?.dyn_into().ok()
 }
 
-pub fn environment() -> Environment {
+/// Reads only the variables the caller did not give as options: `process.env` is slow to read
+/// in Node, and a key given is a key that needs no lookup.
+pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
     let global: JsValue = js_sys::global().into();
     Environment {
-        api_key: env_var(&global, "OUTBOUNDSYNC_API_KEY"),
-        base_url: env_var(&global, "OUTBOUNDSYNC_BASE_URL"),
+        api_key: if need_key { env_var(&global, "OUTBOUNDSYNC_API_KEY") } else { None },
+        base_url: if need_base_url { env_var(&global, "OUTBOUNDSYNC_BASE_URL") } else { None },
         is_browser_page: get(&global, "window").is_some() && get(&global, "document").is_some(),
     }
 }

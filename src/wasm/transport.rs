@@ -8,7 +8,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -83,11 +83,13 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
         },
         Err(error) => return rejected(error),
     };
+    let response: ResponseLike = response.unchecked_into();
     let Some(status) = status_of(&response) else {
-        return failed(Some("fetch did not resolve to a Response".into()), response);
+        return failed(Some("fetch did not resolve to a Response".into()), response.into());
     };
-    let request_id = header(&response, "x-request-id");
-    let retry_after = header(&response, "retry-after");
+    let headers = response.headers().ok();
+    let request_id = headers.as_ref().and_then(|h| X_REQUEST_ID.with(|name| h.get(name).ok()?.as_string()));
+    let retry_after = headers.as_ref().and_then(|h| RETRY_AFTER.with(|name| h.get(name).ok()?.as_string()));
     // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
     let (body, from_js) = if status::is_redirect(status) {
         (String::new(), FromJs::Nothing)
@@ -123,16 +125,59 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
     }
 }
 
-fn request_init(config: &Config, signal: &AbortSignal) -> Object {
-    let headers = Object::new();
-    let authorization = ["Bearer ", config.key.expose()].concat();
-    let _ = Reflect::set(&headers, &"Authorization".into(), &authorization.into());
-    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-    let init = Object::new();
-    let _ = Reflect::set(&init, &"method".into(), &"GET".into());
-    let _ = Reflect::set(&init, &"headers".into(), &headers);
-    let _ = Reflect::set(&init, &"redirect".into(), &"manual".into());
-    let _ = Reflect::set(&init, &"signal".into(), signal);
+// The request init and the response, through typed accessors and strings created once in
+// JS: building and reading them costs no property-name crossings per call.
+#[wasm_bindgen]
+extern "C" {
+    type Init;
+    #[wasm_bindgen(method, setter = method)]
+    fn set_method(this: &Init, value: &JsString);
+    #[wasm_bindgen(method, setter = headers)]
+    fn set_headers(this: &Init, value: &Headers);
+    #[wasm_bindgen(method, setter = redirect)]
+    fn set_redirect(this: &Init, value: &JsString);
+    #[wasm_bindgen(method, setter = signal)]
+    fn set_signal(this: &Init, value: &AbortSignal);
+
+    type Headers;
+    #[wasm_bindgen(method, setter = Authorization)]
+    fn set_authorization(this: &Headers, value: &str);
+    #[wasm_bindgen(method, setter = Accept)]
+    fn set_accept(this: &Headers, value: &JsString);
+
+    type ResponseLike;
+    #[wasm_bindgen(method, getter, catch)]
+    fn status(this: &ResponseLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn headers(this: &ResponseLike) -> Result<ResponseHeaders, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn text(this: &ResponseLike) -> Result<JsValue, JsValue>;
+
+    type ResponseHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &ResponseHeaders, name: &JsString) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static GET: JsString = "GET";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static MANUAL: JsString = "manual";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static APPLICATION_JSON: JsString = "application/json";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static X_REQUEST_ID: JsString = "x-request-id";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RETRY_AFTER: JsString = "retry-after";
+}
+
+fn request_init(config: &Config, signal: &AbortSignal) -> Init {
+    let headers: Headers = Object::new().unchecked_into();
+    headers.set_authorization(&["Bearer ", config.key.expose()].concat());
+    APPLICATION_JSON.with(|v| headers.set_accept(v));
+    let init: Init = Object::new().unchecked_into();
+    GET.with(|v| init.set_method(v));
+    init.set_headers(&headers);
+    MANUAL.with(|v| init.set_redirect(v));
+    init.set_signal(signal);
     init
 }
 
@@ -169,21 +214,14 @@ fn bound_method(target: &JsValue, name: &str) -> Option<Function> {
     Some(method.bind0(target))
 }
 
-fn status_of(response: &JsValue) -> Option<u16> {
-    let status = Reflect::get(response, &"status".into()).ok()?.as_f64()?;
+fn status_of(response: &ResponseLike) -> Option<u16> {
+    let status = response.status().ok()?.as_f64()?;
     ((0.0..=999.0).contains(&status) && status == f64::from(status as u16)).then_some(status as u16)
 }
 
-fn header(response: &JsValue, name: &str) -> Option<String> {
-    let headers = Reflect::get(response, &"headers".into()).ok()?;
-    let get: Function = Reflect::get(&headers, &"get".into()).ok()?.dyn_into().ok()?;
-    get.call1(&headers, &name.into()).ok()?.as_string()
-}
-
 /// The body as a Rust string (to check) and as the JS string it came from (to parse).
-async fn text(response: &JsValue, gate: &Promise, controller: &AbortController) -> Result<(String, JsValue), JsValue> {
-    let read: Function = Reflect::get(response, &"text".into())?.dyn_into()?;
-    let body = until_aborted(read.call0(response)?, gate, controller).await?;
+async fn text(response: &ResponseLike, gate: &Promise, controller: &AbortController) -> Result<(String, JsValue), JsValue> {
+    let body = until_aborted(response.text()?, gate, controller).await?;
     let text = body.as_string().ok_or(JsValue::UNDEFINED)?;
     Ok((text, body))
 }
