@@ -9,21 +9,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
 import { baseline } from './baseline.mjs';
+import { captureWasmInstance } from '../tests/pkg/wasm-instance.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const pkg = (p) => fileURLToPath(new URL(`../pkg/${p}`, import.meta.url));
 const quick = process.argv.includes('--quick');
 
-// Capture the package's wasm instance to read its linear memory; the package exposes none.
-let instance;
-const OriginalInstance = WebAssembly.Instance;
-// The package instantiates on its first call, so the wrapper stays; it keeps the first one.
-WebAssembly.Instance = function capture(module, imports) {
-  const created = new OriginalInstance(module, imports);
-  instance ??= created;
-  return created;
-};
+const wasmInstance = captureWasmInstance();
 const client = require(pkg('node.cjs'));
 
 const KEY = 'osapi_test_bench_key';
@@ -122,7 +115,7 @@ async function memory() {
   const fetch = stubFetch(meBody(10));
   const measure = () => {
     global.gc?.();
-    return { linear: instance.exports.memory.buffer.byteLength, heap: process.memoryUsage().heapUsed };
+    return { linear: wasmInstance().exports.memory.buffer.byteLength, heap: process.memoryUsage().heapUsed };
   };
   const calls = async (n) => { for (let i = 0; i < n; i += 1) await client.getOutboundSyncConnections({ apiKey: KEY, fetch }); };
   await calls(1000);

@@ -161,16 +161,7 @@ fn api_key(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Proble
 
 fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Problem> {
     const NAMES: [&str; 4] = ["id", "crm", "organizationId", "organizationDomain"];
-    let list = Path::of("connections");
-    expect_kind(r, list, Kind::Array, "an array")?;
-    r.begin_array()?;
-    out.push("[");
-    let mut index = 0u64;
-    while r.next_element(index == 0)? {
-        if index > 0 {
-            out.push(",");
-        }
-        let path = list.at(index);
+    read_array(r, Path::of("connections"), "an array", out, |r, path, out| {
         expect_kind(r, path, Kind::Object, "an object")?;
         let mut fields: [Option<&str>; 4] = [None; 4];
         read_object(r, path, &NAMES, exact, |r, i, _| {
@@ -186,6 +177,24 @@ fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Pr
             Ok(())
         })?;
         write_object(out, &NAMES, &fields);
+        Ok(())
+    })
+}
+
+/// Walks an array, calling `element` with each element's path; writes `[...]` around them.
+fn read_array<'a, F>(r: &mut Reader<'a>, path: Path, expected: &str, out: &mut Out, mut element: F) -> Result<(), Problem>
+where
+    F: FnMut(&mut Reader<'a>, Path, &mut Out) -> Result<(), Problem>,
+{
+    expect_kind(r, path, Kind::Array, expected)?;
+    r.begin_array()?;
+    out.push("[");
+    let mut index = 0u64;
+    while r.next_element(index == 0)? {
+        if index > 0 {
+            out.push(",");
+        }
+        element(r, path.at(index), out)?;
         index += 1;
     }
     out.push("]");
@@ -296,20 +305,10 @@ fn nullable_string<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Proble
 }
 
 fn scope_list(r: &mut Reader, out: &mut Out) -> Result<(), Problem> {
-    let path = Path::of("apiKey.scopes");
-    expect_kind(r, path, Kind::Array, "an array of strings")?;
-    r.begin_array()?;
-    out.push("[");
-    let mut index = 0u64;
-    while r.next_element(index == 0)? {
-        if index > 0 {
-            out.push(",");
-        }
-        out.push(string(r, path.at(index))?);
-        index += 1;
-    }
-    out.push("]");
-    Ok(())
+    read_array(r, Path::of("apiKey.scopes"), "an array of strings", out, |r, path, out| {
+        out.push(string(r, path)?);
+        Ok(())
+    })
 }
 
 fn connection_scope<'a>(r: &mut Reader<'a>) -> Result<&'a str, Problem> {

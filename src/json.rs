@@ -84,12 +84,7 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         self.skip_ws();
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
+        self.eat_byte(byte)
     }
 
     #[inline(always)]

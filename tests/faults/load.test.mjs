@@ -4,16 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { captureWasmInstance } from '../pkg/wasm-instance.mjs';
 
-// The package exposes no handle on its wasm instance; catch it as it is created.
-let instance;
-const OriginalInstance = WebAssembly.Instance;
-// The package instantiates on its first call, so the wrapper stays; it keeps the first one.
-WebAssembly.Instance = function capture(module, imports) {
-  const created = new OriginalInstance(module, imports);
-  instance ??= created;
-  return created;
-};
+const wasmInstance = captureWasmInstance();
 const client = createRequire(import.meta.url)('../../pkg/node.cjs');
 
 const SEQUENTIAL = Number(process.env.LOAD_SEQUENTIAL_CALLS ?? 100_000);
@@ -42,7 +35,7 @@ test('1,000 concurrent calls all return the right connections', async () => {
 });
 
 test(`${SEQUENTIAL.toLocaleString('en')} sequential calls, with no growth in wasm memory`, async () => {
-  const memory = () => instance.exports.memory.buffer.byteLength;
+  const memory = () => wasmInstance().exports.memory.buffer.byteLength;
   for (let i = 0; i < 1000; i += 1) assert.equal((await call()).length, 3);
   const after1k = memory();
   let wrong = 0;

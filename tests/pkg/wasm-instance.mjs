@@ -1,0 +1,13 @@
+// The package exposes no handle on its wasm instance (it instantiates on the first call), so
+// tests and the benchmark that watch its linear memory catch the instance as it is created.
+// Call before the package's first call; the wrapper stays in place and keeps the first one.
+export function captureWasmInstance() {
+  const Original = WebAssembly.Instance;
+  let first;
+  WebAssembly.Instance = function capture(module, imports) {
+    const created = new Original(module, imports);
+    first ??= created;
+    return created;
+  };
+  return () => first;
+}
