@@ -48,6 +48,19 @@ test('CommonJS and ESM expose the same functions and error classes', () => {
   }
 });
 
+test('importing the package instantiates nothing; the first call does', async () => {
+  const script = `
+    let instances = 0;
+    const Original = WebAssembly.Instance;
+    WebAssembly.Instance = function (m, i) { instances += 1; return new Original(m, i); };
+    const api = require(${JSON.stringify(cjsPath)});
+    const before = instances;
+    api.getOutboundSyncMe({ apiKey: 'osapi_test_lazy', baseUrl: 'http://127.0.0.1:9', maxRetries: 0, fetch: async () => new Response('{}') })
+      .catch(() => {}).then(() => console.log(JSON.stringify([before, instances])));`;
+  const { stdout } = await run(process.execPath, ['-e', script], { timeout: 15_000 });
+  assert.deepEqual(JSON.parse(stdout), [0, 1]);
+});
+
 test('the key and base URL come from the environment of a plain Node process', async () => {
   await withDouble(async (baseUrl) => {
     const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections().then((c) => console.log(JSON.stringify(c)))`;
