@@ -48,7 +48,7 @@ export interface OutboundSyncRequestInit {
 export interface OutboundSyncResponseLike {
   status: number;
   headers: { get(name: string): string | null };
-  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export type OutboundSyncFetch = (url: string, init: OutboundSyncRequestInit) => Promise<OutboundSyncResponseLike>;

@@ -55,7 +55,10 @@ async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) ->
             Attempt::Aborted => return aborted(attempts),
         };
         match (attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()), from_js) {
-            (Step::Done(MeJson::AsIs), FromJs::Body(body)) => return parse(&body, attempts),
+            (Step::Done(MeJson::AsIs), FromJs::Body(bytes)) => {
+                let text = runtime::TextDecoder::new().and_then(|d| d.decode(&bytes)).unwrap_or_default();
+                return parse(&text, attempts);
+            }
             (Step::Done(MeJson::AsIs), _) => return parse(&JsValue::UNDEFINED, attempts),
             (Step::Done(MeJson::Normalized(json)), _) => return parse(&JsValue::from_str(&json), attempts),
             (Step::Fail(error), FromJs::Cause(cause)) => return Err(errors::to_js(&error, Some(&cause))),

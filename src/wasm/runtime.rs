@@ -15,9 +15,33 @@ extern "C" {
     pub fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = clearTimeout, catch)]
     pub fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
-    /// Takes the JS string itself, so a body read by `text()` is parsed without a copy.
+    /// Takes a JS string, so text decoded in JS is parsed without passing through wasm.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// Decodes as `Response.text()` would: UTF-8, invalid bytes replaced.
+    pub type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    pub fn new() -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    pub fn decode(this: &TextDecoder, bytes: &js_sys::Uint8Array) -> Result<JsValue, JsValue>;
+
+    /// `globalThis`, read through typed getters: no property name crosses from wasm memory.
+    type Global;
+    #[wasm_bindgen(method, getter, catch)]
+    fn window(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn document(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn fetch(this: &Global) -> Result<JsValue, JsValue>;
+}
+
+fn global() -> Global {
+    js_sys::global().unchecked_into()
+}
+
+fn present(read: Result<JsValue, JsValue>) -> Option<JsValue> {
+    read.ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 fn get(target: &JsValue, name: &str) -> Option<JsValue> {
@@ -28,17 +52,17 @@ fn get(target: &JsValue, name: &str) -> Option<JsValue> {
 }
 
 pub fn global_fetch() -> Option<Function> {
-    get(&js_sys::global(), "fetch")?.dyn_into().ok()
+    present(global().fetch())?.dyn_into().ok()
 }
 
 /// Reads only the variables the caller did not give as options: `process.env` is slow to read
 /// in Node, and a key given is a key that needs no lookup.
 pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
-    let global: JsValue = js_sys::global().into();
+    let global_object: JsValue = js_sys::global().into();
     Environment {
-        api_key: if need_key { env_var(&global, "OUTBOUNDSYNC_API_KEY") } else { None },
-        base_url: if need_base_url { env_var(&global, "OUTBOUNDSYNC_BASE_URL") } else { None },
-        is_browser_page: get(&global, "window").is_some() && get(&global, "document").is_some(),
+        api_key: if need_key { env_var(&global_object, "OUTBOUNDSYNC_API_KEY") } else { None },
+        base_url: if need_base_url { env_var(&global_object, "OUTBOUNDSYNC_BASE_URL") } else { None },
+        is_browser_page: present(global().window()).is_some() && present(global().document()).is_some(),
     }
 }
 

@@ -8,7 +8,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -27,12 +27,12 @@ pub enum Attempt {
     Aborted,
 }
 
-/// The JS side of an outcome: the error behind a failure (for `cause`), or the body as the JS
-/// string it came from (for `JSON.parse` without another copy). Never both.
+/// The JS side of an outcome: the error behind a failure (for `cause`), or the body's bytes
+/// (for JS to decode and parse without a copy out of wasm). Never both.
 pub enum FromJs {
     Nothing,
     Cause(JsValue),
-    Body(JsValue),
+    Body(Uint8Array),
 }
 
 /// Cancels the timer and detaches from the caller's signal however the attempt ends.
@@ -47,7 +47,7 @@ impl Drop for Cleanup<'_> {
             let _ = clear_timeout(&timer);
         }
         if let Some((signal, listener)) = self.listener.take() {
-            let _ = signal.remove_event_listener_with_callback("abort", &listener);
+            on_abort_remove(signal, &listener);
         }
     }
 }
@@ -57,13 +57,13 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
         Ok(c) => c,
         Err(e) => return failed(Some("AbortController is unavailable".into()), e),
     };
-    let abort = match bound_method(&controller, "abort") {
-        Some(f) => f,
-        None => return failed(Some("AbortController.abort is unavailable".into()), JsValue::UNDEFINED),
+    let abort = match controller.unchecked_ref::<Controller>().abort_method() {
+        Ok(f) => f.bind0(&controller),
+        Err(e) => return failed(Some("AbortController.abort is unavailable".into()), e),
     };
     let mut cleanup = Cleanup { timer: None, listener: None };
     if let Some(signal) = signal {
-        if signal.add_event_listener_with_callback("abort", &abort).is_ok() {
+        if on_abort(signal, &abort).is_ok() {
             cleanup.listener = Some((signal, abort.clone()));
         }
     }
@@ -72,7 +72,7 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
     // Settles when the controller aborts, so a timeout or the caller's signal ends the attempt
     // even when a custom fetch (or a body stream) ignores the signal.
     let gate = Promise::new(&mut |resolve, _reject| {
-        let _ = controller.signal().add_event_listener_with_callback("abort", &resolve);
+        let _ = on_abort(&controller.signal(), &resolve);
     });
     let rejected = |error: JsValue| classify_rejection(error, &controller, signal);
     let request = fetch.call2(&js_sys::global(), &config.me_url.as_str().into(), &request_init(config, &controller.signal()));
@@ -94,8 +94,8 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
     let (body, from_js) = if status::is_redirect(status) {
         (String::new(), FromJs::Nothing)
     } else {
-        match text(&response, &gate, &controller).await {
-            Ok((body, body_js)) => (body, FromJs::Body(body_js)),
+        match read_body(&response, &gate, &controller).await {
+            Ok((body, bytes)) => (body, FromJs::Body(bytes)),
             Err(error) => return rejected(error),
         }
     };
@@ -111,7 +111,7 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }
         if let Some(signal) = signal {
-            if signal.add_event_listener_with_callback("abort", &resolve).is_ok() {
+            if on_abort(signal, &resolve).is_ok() {
                 cleanup.listener = Some((signal, resolve));
             }
         }
@@ -150,13 +150,26 @@ extern "C" {
     fn status(this: &ResponseLike) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]
     fn headers(this: &ResponseLike) -> Result<ResponseHeaders, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn text(this: &ResponseLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, js_name = arrayBuffer, catch)]
+    fn array_buffer(this: &ResponseLike) -> Result<JsValue, JsValue>;
 
     type ResponseHeaders;
     #[wasm_bindgen(method, catch)]
     fn get(this: &ResponseHeaders, name: &JsString) -> Result<JsValue, JsValue>;
 
+    type Controller;
+    #[wasm_bindgen(method, getter = abort, catch)]
+    fn abort_method(this: &Controller) -> Result<Function, JsValue>;
+
+    /// An AbortSignal as an event target, with the event name passed as a JS string.
+    type Target;
+    #[wasm_bindgen(method, js_name = addEventListener, catch)]
+    fn add_listener(this: &Target, kind: &JsString, listener: &Function) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_listener(this: &Target, kind: &JsString, listener: &Function);
+
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static ABORT: JsString = "abort";
     #[wasm_bindgen(thread_local_v2, static_string)]
     static GET: JsString = "GET";
     #[wasm_bindgen(thread_local_v2, static_string)]
@@ -167,6 +180,14 @@ extern "C" {
     static X_REQUEST_ID: JsString = "x-request-id";
     #[wasm_bindgen(thread_local_v2, static_string)]
     static RETRY_AFTER: JsString = "retry-after";
+}
+
+fn on_abort(signal: &AbortSignal, listener: &Function) -> Result<(), JsValue> {
+    ABORT.with(|name| signal.unchecked_ref::<Target>().add_listener(name, listener))
+}
+
+fn on_abort_remove(signal: &AbortSignal, listener: &Function) {
+    ABORT.with(|name| signal.unchecked_ref::<Target>().remove_listener(name, listener));
 }
 
 fn request_init(config: &Config, signal: &AbortSignal) -> Init {
@@ -209,21 +230,20 @@ fn describe(error: &JsValue) -> Option<String> {
     (!short.is_empty()).then_some(short)
 }
 
-fn bound_method(target: &JsValue, name: &str) -> Option<Function> {
-    let method: Function = Reflect::get(target, &name.into()).ok()?.dyn_into().ok()?;
-    Some(method.bind0(target))
-}
-
 fn status_of(response: &ResponseLike) -> Option<u16> {
     let status = response.status().ok()?.as_f64()?;
     ((0.0..=999.0).contains(&status) && status == f64::from(status as u16)).then_some(status as u16)
 }
 
-/// The body as a Rust string (to check) and as the JS string it came from (to parse).
-async fn text(response: &ResponseLike, gate: &Promise, controller: &AbortController) -> Result<(String, JsValue), JsValue> {
-    let body = until_aborted(response.text()?, gate, controller).await?;
-    let text = body.as_string().ok_or(JsValue::UNDEFINED)?;
-    Ok((text, body))
+/// The body as a Rust string (to check) and as the bytes it came from (for JS to decode and
+/// parse when the body is used as it is). Bytes rather than `text()`: one memory copy into
+/// wasm instead of a string re-encoded character by character. A body that is not UTF-8 reads
+/// as a lone U+FFFD: no JSON, no server message (a lossy decode would cost 4 KB of wasm).
+async fn read_body(response: &ResponseLike, gate: &Promise, controller: &AbortController) -> Result<(String, Uint8Array), JsValue> {
+    let buffer = until_aborted(response.array_buffer()?, gate, controller).await?;
+    let bytes = Uint8Array::new(&buffer);
+    let text = String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| String::from("\u{FFFD}"));
+    Ok((text, bytes))
 }
 
 /// Awaits `work` unless the controller aborts first; after an abort the result is ignored.

@@ -62,6 +62,7 @@ const BODIES = {
   many: () => meBody(KEYS[FIXTURE_KEYS.accountWide], manyConnections(10_000)),
   huge: () => meBody(KEYS[FIXTURE_KEYS.accountWide], manyConnections(100_000)),
   nullconnections: () => JSON.stringify({ account: ACCOUNT, apiKey: { name: 'P', scopes: ['read'], connectionScope: 'account' }, connections: null }),
+  notutf8: () => Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), // {"\xff\xfe":1}
   truncated: () => meBody(KEYS[FIXTURE_KEYS.accountWide], CONNECTIONS).slice(0, 40),
 };
 
@@ -93,7 +94,7 @@ export function createDouble() {
 
   function send(res, status, body, headers = {}) {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
   }
 
   function errorBody(status, message) {

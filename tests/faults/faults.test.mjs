@@ -106,6 +106,7 @@ test('resets, stalls and cut bodies', async () => {
 test('200 bodies that are not the documented JSON', async () => {
   await hostile('HTML', '200:body=html', { class: 'OutboundSyncResponseError', code: 'invalid_response', requests: 1, maxMs: 3000, check: (e) => assert.ok(!e.message.includes('<')) });
   await hostile('connections: null', '200:body=nullconnections', { class: 'OutboundSyncResponseError', code: 'invalid_response', requests: 1, maxMs: 3000 });
+  await hostile('not UTF-8', '200:body=notutf8', { class: 'OutboundSyncResponseError', code: 'invalid_response', requests: 1, maxMs: 3000 });
   await hostile('empty', '200:empty', { class: 'OutboundSyncResponseError', code: 'invalid_response', requests: 1, maxMs: 3000 });
   // A wrong type at every field of the documented shape, one at a time.
   const wrongs = [
