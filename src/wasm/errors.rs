@@ -28,7 +28,7 @@ pub fn to_js(error: &ClientError, cause: Option<&JsValue>) -> JsValue {
     };
     let opt_str = |v: &Option<String>| v.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
     set("code", error.code.as_str().into());
-    set("status", error.status.map_or(JsValue::UNDEFINED, |s| JsValue::from(s)));
+    set("status", error.status.map_or(JsValue::UNDEFINED, JsValue::from));
     set("retryable", error.code.retryable().into());
     set("attempts", error.attempts.into());
     set("serverMessage", opt_str(&error.server_message));

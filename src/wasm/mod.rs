@@ -1,8 +1,6 @@
 //! The JavaScript boundary: the exported functions and the glue they need. Each submodule
 //! touches one JS facility; decisions are made by the pure core.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 mod errors;
 mod options;
 mod runtime;
@@ -10,6 +8,8 @@ mod transport;
 
 pub use errors::error_class;
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
