@@ -28,10 +28,12 @@ extern "C" {
 
     /// `globalThis`, read through typed getters: no property name crosses from wasm memory.
     type Global;
-    #[wasm_bindgen(method, getter, catch)]
-    fn window(this: &Global) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn document(this: &Global) -> Result<JsValue, JsValue>;
+    /// `globalThis.window`, read only to tell a browser page (where the key would be exposed)
+    /// from everything else; nothing is ever called on it.
+    #[wasm_bindgen(method, getter = window, catch)]
+    fn window_object(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = document, catch)]
+    fn document_object(this: &Global) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]
     fn fetch(this: &Global) -> Result<JsValue, JsValue>;
 }
@@ -62,7 +64,7 @@ pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
     Environment {
         api_key: if need_key { env_var(&global_object, "OUTBOUNDSYNC_API_KEY") } else { None },
         base_url: if need_base_url { env_var(&global_object, "OUTBOUNDSYNC_BASE_URL") } else { None },
-        is_browser_page: present(global().window()).is_some() && present(global().document()).is_some(),
+        is_browser_page: present(global().window_object()).is_some() && present(global().document_object()).is_some(),
     }
 }
 
