@@ -273,7 +273,14 @@ impl<'a> Reader<'a> {
 /// A string token without its quotes.
 #[inline(always)]
 pub fn inner(token: &str) -> &str {
-    token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token)
+    // Byte checks, not `strip_prefix('"')`: a char pattern is encoded on every call, and this
+    // runs for every key of every body.
+    let bytes = token.as_bytes();
+    if bytes.len() >= 2 && bytes.first() == Some(&b'"') && bytes.last() == Some(&b'"') {
+        token.get(1..token.len() - 1).unwrap_or(token)
+    } else {
+        token
+    }
 }
 
 /// A string token's text with escapes resolved; lone surrogates become U+FFFD.
