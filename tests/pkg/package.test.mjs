@@ -133,3 +133,45 @@ test('the double: 120 requests per 60 s per IP, counted before the key is checke
     assert.match(err.message, /Retry after \d+ seconds?/);
   });
 });
+
+test('the rest of the contract from plain Node: options, signal, custom fetch, browser pages', async () => {
+  await withDouble(async (baseUrl) => {
+    const key = FIXTURE_KEYS.accountWide;
+    // A custom fetch gets only method, headers, redirect: 'manual' and a signal.
+    const seen = [];
+    const recording = (url, init) => { seen.push({ url, init }); return fetch(url, init); };
+    assert.equal((await esm.getOutboundSyncConnections({ apiKey: key, baseUrl, fetch: recording })).length, 3);
+    assert.equal(seen[0].url, `${baseUrl}/api/v1/me`);
+    assert.deepEqual(Object.keys(seen[0].init).sort(), ['headers', 'method', 'redirect', 'signal']);
+    assert.deepEqual(seen[0].init.headers, { Authorization: `Bearer ${key}`, Accept: 'application/json' });
+    assert.equal(seen[0].init.redirect, 'manual');
+
+    // The caller's signal cancels a request in flight at once.
+    const controller = new AbortController();
+    const start = performance.now();
+    const pending = esm.getOutboundSyncMe({ apiKey: key, baseUrl: `${baseUrl}/__scenario/pkg-abort/hang`, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await pending.then(() => assert.fail('resolved'), (e) => e);
+    assert.ok(aborted instanceof esm.OutboundSyncAbortError);
+    assert.equal(aborted.code, 'aborted');
+    assert.ok(performance.now() - start < 5000);
+
+    for (const options of [{ apiKey: key, baseUrl, timeoutMs: 'soon' }, { apiKey: key, baseUrl, maxRetries: 11 }, { apiKey: key, baseUrl, fetch: 'fetch' }, 42]) {
+      const err = await esm.getOutboundSyncMe(options).then(() => assert.fail('resolved'), (e) => e);
+      assert.ok(err instanceof esm.OutboundSyncConfigError);
+      assert.equal(err.code, 'invalid_option');
+    }
+  });
+  // A browser page (window and document present) is refused unless allowed.
+  const script = `
+    globalThis.window = globalThis; globalThis.document = {};
+    const api = require(${JSON.stringify(cjsPath)});
+    const fetch = async () => new Response(JSON.stringify({ account: { id: 1, email: null }, apiKey: { name: 'k', scopes: [], connectionScope: 'account' }, connections: [] }));
+    (async () => {
+      const refused = await api.getOutboundSyncMe({ apiKey: 'osapi_test_page', fetch }).catch((e) => e.code);
+      const allowed = await api.getOutboundSyncConnections({ apiKey: 'osapi_test_page', fetch, dangerouslyAllowBrowser: true });
+      console.log(JSON.stringify([refused, allowed]));
+    })();`;
+  const { stdout } = await run(process.execPath, ['-e', script], { timeout: 15_000 });
+  assert.deepEqual(JSON.parse(stdout), ['browser_disallowed', []]);
+});
