@@ -10,12 +10,12 @@ export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)
 WASM := outboundsync_core_bg.wasm
 SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
-.PHONY: demo test bench pkg tools browsers test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
+.PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
 demo: tools pkg
 	node js-examples/demo.mjs
 
-test: tools browsers test-native pkg
+test: tools test-tools test-native pkg
 	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
 
 bench: tools pkg
@@ -24,8 +24,8 @@ bench: tools pkg
 tools:
 	scripts/ensure-tools.sh
 
-browsers:
-	scripts/ensure-tools.sh browsers
+test-tools:
+	scripts/ensure-tools.sh test
 
 pkg: pkg/package.json
 

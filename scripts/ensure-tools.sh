@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh machine, and skips what is there.
 #   scripts/ensure-tools.sh            Rust target, wasm-bindgen, wasm-pack, npm tools
-#   scripts/ensure-tools.sh browsers   also Chromium, ChromeDriver, Firefox and geckodriver
+#   scripts/ensure-tools.sh test       also Chromium, ChromeDriver, Firefox, geckodriver, and the
+#                                      runtimes the package is tested in (tests/runtimes/)
 # Only package registries are reachable here, so nothing is fetched by wasm-pack itself:
 # wasm-bindgen comes from crates.io at the version Cargo.lock pins, wasm-opt from npm.
 set -euo pipefail
@@ -34,17 +35,21 @@ if ! command -v wasm-pack >/dev/null; then
   cargo_install wasm-pack
 fi
 
-# npm tools: wasm-opt (binaryen), tsc, esbuild, publint, attw, and the runtimes the package
-# is tested in (Node 18/22/24, Deno, Bun, workerd, Vite, webpack), all from the npm registry.
-# Their install scripts do not run (npm 11's default); their platform packages carry the binaries.
-# `npm install`, not `npm ci`: npm leaves deno's other-platform packages out of the lock file
-# and then `npm ci` refuses it as out of sync; `install` follows the lock for the rest.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm tools and test runtimes"
-  npm install --no-audit --no-fund
-fi
+# npm tools: wasm-opt (binaryen), esbuild and tsc. Install scripts do not run (npm 11's
+# default); platform packages carry the binaries.
+npm_install() { # folder
+  local stamp="$1/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$1/package.json" -nt "$stamp" ] || [ "$1/package-lock.json" -nt "$stamp" ]; then
+    say "installing npm packages in $1"
+    # `npm install`, not `npm ci`: npm leaves deno's other-platform packages out of the lock
+    # file and then `npm ci` refuses it as out of sync; `install` follows the lock otherwise.
+    (cd "$1" && npm install --no-audit --no-fund)
+  fi
+}
+npm_install .
 
-if [ "${1:-}" = browsers ]; then
+if [ "${1:-}" = test ]; then
+  npm_install tests/runtimes
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then
     say "installing Chromium, ChromeDriver and Firefox from Debian"
     sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"

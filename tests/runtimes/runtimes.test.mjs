@@ -19,12 +19,14 @@ import { readFromPage } from './webdriver.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = (name) => join(root, 'node_modules', '.bin', name);
+// The runtimes and tools come from tests/runtimes/package.json (installed by make test).
+const tools = join(root, 'tests', 'runtimes', 'node_modules');
+const bin = (name) => join(tools, '.bin', name);
 const NODES = {
-  18: join(root, 'node_modules', 'node18', 'bin', 'node'),
+  18: join(tools, 'node18', 'bin', 'node'),
   20: process.execPath,
-  22: join(root, 'node_modules', 'node22', 'bin', 'node'),
-  24: join(root, 'node_modules', 'node24', 'bin', 'node'),
+  22: join(tools, 'node22', 'bin', 'node'),
+  24: join(tools, 'node24', 'bin', 'node'),
 };
 const GOOD = FIXTURE_KEYS.accountWide;
 const BAD = 'osapi_test_revoked_key_0000';
