@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
+import { startDouble, FIXTURE_KEYS } from '../tests/double/server.mjs';
 import { baseline } from './baseline.mjs';
 import { captureWasmInstance } from '../tests/pkg/wasm-instance.mjs';
 
@@ -134,8 +134,8 @@ async function memory() {
 
 // 5. Over loopback against the local API double.
 async function loopback() {
-  const server = createDouble();
-  const url = await listen(server);
+  const double = await startDouble();
+  const url = double.url;
   // A scenario path: the real path's rate limit (120 a minute) would stop a throughput test.
   const baseUrl = `${url}/__scenario/bench/ok`;
   const ours = () => client.getOutboundSyncConnections({ apiKey: FIXTURE_KEYS.accountWide, baseUrl });
@@ -155,8 +155,7 @@ async function loopback() {
     for (let r = 0; r < 3; r += 1) { a.push(await measure(ours)); b.push(await measure(base)); }
     rows.push(`| ${label} | ${median(b).toFixed(0)} | ${median(a).toFixed(0)} | ${(median(a) / median(b)).toFixed(2)}x |`);
   }
-  server.closeAllConnections();
-  server.close();
+  await double.stop();
   out('## Against the local API double over loopback (calls per second, medians of 3)');
   out();
   out('| | baseline | outboundsync | ratio |');

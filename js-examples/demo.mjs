@@ -4,14 +4,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getOutboundSyncMe, OutboundSyncError } from '../pkg/node.mjs';
-import { createDouble, listen, FIXTURE_KEYS } from '../tests/double/server.mjs';
+import { startDouble, FIXTURE_KEYS } from '../tests/double/server.mjs';
 
 const useDouble = !process.env.OUTBOUNDSYNC_API_KEY?.trim();
-let server;
+let double;
 let options = {};
 if (useDouble) {
-  server = createDouble();
-  const baseUrl = await listen(server);
+  double = await startDouble();
+  const baseUrl = double.url;
   options = { apiKey: FIXTURE_KEYS.accountWide, baseUrl };
   console.log(`No OUTBOUNDSYNC_API_KEY set: using the local API double at ${baseUrl} and its demo key.\n`);
 } else {
@@ -62,5 +62,5 @@ try {
   console.error(`${err.name} [${err.code}]: ${err.message}`);
   process.exitCode = 1;
 } finally {
-  server?.close();
+  await double?.stop();
 }

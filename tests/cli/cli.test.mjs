@@ -6,26 +6,23 @@ import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
 import { installPackedPackage } from '../pkg/installed.mjs';
 
 const run = promisify(execFile);
 let dir;
 let bin;
-let server;
+let double;
 let base;
 
 before(async () => {
   dir = installPackedPackage();
   bin = join(dir, 'node_modules', '.bin', 'outboundsync');
-  server = createDouble();
-  base = await listen(server);
+  double = await startDouble();
+  base = double.url;
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => double.stop());
 
 function cli(args, { key, env = {}, input } = {}) {
   return new Promise((resolve) => {

@@ -203,18 +203,26 @@ export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
   });
 }
 
+/** A double on a free loopback port: `{ url, stop }`. `stop` also drops connections left
+ * hanging by `hang` and `stall` steps, which would otherwise keep the server open. */
+export async function startDouble(options) {
+  const server = createDouble();
+  const url = await listen(server, options);
+  const stop = () => new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections();
+  });
+  return { url, stop };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`);
     return i >= 0 ? process.argv[i + 1] : fallback;
   };
-  const server = createDouble();
-  const url = await listen(server, { port: Number(arg('port', 0)), host: arg('host', '127.0.0.1') });
-  console.log(`listening ${url}`);
-  const stop = () => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  };
+  const double = await startDouble({ port: Number(arg('port', 0)), host: arg('host', '127.0.0.1') });
+  console.log(`listening ${double.url}`);
+  const stop = () => double.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -7,22 +7,19 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import util from 'node:util';
 import * as client from '../../pkg/node.mjs';
-import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { startDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
 
 const KEY = 'osapi_test_fault_key_31337';
-let server;
+let double;
 let base;
 let seq = 0;
 
 before(async () => {
-  server = createDouble();
-  base = await listen(server);
+  double = await startDouble();
+  base = double.url;
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => double.stop());
 
 function scenario(steps) {
   seq += 1;

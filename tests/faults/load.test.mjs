@@ -3,26 +3,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
 import { captureWasmInstance } from '../pkg/wasm-instance.mjs';
 
 const wasmInstance = captureWasmInstance();
 const client = createRequire(import.meta.url)('../../pkg/node.cjs');
 
 const SEQUENTIAL = Number(process.env.LOAD_SEQUENTIAL_CALLS ?? 100_000);
-let server;
+let double;
 let baseUrl;
 
 before(async () => {
-  server = createDouble();
+  double = await startDouble();
   // A scenario path: the documented endpoint allows 120 requests a minute.
-  baseUrl = `${await listen(server)}/__scenario/load/ok`;
+  baseUrl = `${double.url}/__scenario/load/ok`;
 });
 
-after(() => {
-  server.closeAllConnections();
-  server.close();
-});
+after(() => double.stop());
 
 const call = (apiKey = FIXTURE_KEYS.accountWide) => client.getOutboundSyncConnections({ apiKey, baseUrl });
 

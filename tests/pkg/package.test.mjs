@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import util from 'node:util';
 import { fileURLToPath } from 'node:url';
 import * as esm from '../../pkg/node.mjs';
-import { createDouble, listen, FIXTURE_KEYS, RATE_LIMIT } from '../double/server.mjs';
+import { startDouble, FIXTURE_KEYS, RATE_LIMIT } from '../double/server.mjs';
 
 const require = createRequire(import.meta.url);
 const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));
@@ -21,13 +21,11 @@ const CLASSES = [
 ];
 
 async function withDouble(fn) {
-  const server = createDouble();
-  const baseUrl = await listen(server);
+  const double = await startDouble();
   try {
-    return await fn(baseUrl);
+    return await fn(double.url);
   } finally {
-    server.closeAllConnections();
-    server.close();
+    await double.stop();
   }
 }
 

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { createDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { startDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
 import { installPackedPackage } from '../pkg/installed.mjs';
 import { readFromPage } from './webdriver.mjs';
 
@@ -38,14 +38,11 @@ let baseUrl;
 before(async () => {
   dir = installPackedPackage();
   cpSync(join(root, 'js-examples'), dir, { recursive: true });
-  double = createDouble();
-  baseUrl = await listen(double);
+  double = await startDouble();
+  baseUrl = double.url;
 });
 
-after(() => {
-  double.closeAllConnections();
-  double.close();
-});
+after(() => double.stop());
 
 /** Runs a command in the fixture project with the key (and the double) in its environment. */
 async function example(command, args, key) {
