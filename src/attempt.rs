@@ -76,10 +76,10 @@ pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jit
 
 /// The error for a wait between attempts that the caller's signal cut short, or for a signal
 /// that had fired before the first attempt.
-pub fn aborted(config: Option<&Config>, attempts: u32) -> ClientError {
+pub fn aborted(config: &Config, attempts: u32) -> ClientError {
     let mut error = ClientError::new(ErrorCode::Aborted, messages::aborted());
     error.attempts = attempts;
-    error.key_hint = config.and_then(|c| c.key.hint());
+    error.key_hint = config.key.hint();
     error
 }
 

@@ -54,7 +54,7 @@ impl<'a> Reader<'a> {
     }
 
     #[inline(always)]
-    pub fn skip_ws(&mut self) {
+    fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }

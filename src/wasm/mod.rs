@@ -43,7 +43,7 @@ async fn call(options: &JsValue) -> Result<JsValue, JsValue> {
 
 /// The retry loop: perform an attempt, let the core settle it, wait or stop.
 async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) -> Result<JsValue, JsValue> {
-    let aborted = |attempts| Err(errors::to_js(&attempt::aborted(Some(config), attempts), None));
+    let aborted = |attempts| Err(errors::to_js(&attempt::aborted(config, attempts), None));
     let mut attempts = 0u32;
     loop {
         if signal.is_some_and(|s| s.aborted()) {
@@ -59,6 +59,7 @@ async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) ->
                 let text = runtime::TextDecoder::new().and_then(|d| d.decode(&bytes)).unwrap_or_default();
                 return parse(&text, attempts);
             }
+            // Not reached (a 200 always carries its body); if it were, JSON.parse reports it.
             (Step::Done(MeJson::AsIs), _) => return parse(&JsValue::UNDEFINED, attempts),
             (Step::Done(MeJson::Normalized(json)), _) => return parse(&JsValue::from_str(&json), attempts),
             (Step::Fail(error), FromJs::Cause(cause)) => return Err(errors::to_js(&error, Some(&cause))),
