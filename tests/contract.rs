@@ -457,34 +457,32 @@ async fn a_body_that_never_ends_times_out() {
 #[wasm_bindgen_test]
 async fn the_callers_signal_aborts_a_request_in_flight() {
     let (base, _) = scenario("hang");
-    let controller = web_sys::AbortController::new().unwrap();
-    let call = me(options(ACCOUNT_WIDE, &base, &[("signal", controller.signal().into())]));
-    let abort_later = async {
-        sleep(100).await;
-        controller.abort();
-    };
-    let start = js_sys::Date::now();
-    let (result, ()) = futures_join(call, abort_later).await;
-    let err = result.unwrap_err();
+    let (err, elapsed_ms) = rejected_when_aborted_after(&base, 100).await;
     assert_error(&err, "OutboundSyncAbortError", "aborted", Some(ACCOUNT_WIDE));
     assert_eq!(num_field(&err, "attempts"), Some(1.0));
-    assert!(js_sys::Date::now() - start < 10_000.0, "did not stop before the 30 s timeout");
+    assert!(elapsed_ms < 10_000.0, "did not stop before the 30 s timeout");
 }
 
 #[wasm_bindgen_test]
 async fn the_callers_signal_cancels_the_wait_between_retries() {
     let (base, id) = scenario("429:ra=30");
+    let (err, elapsed_ms) = rejected_when_aborted_after(&base, 200).await;
+    assert_error(&err, "OutboundSyncAbortError", "aborted", Some(ACCOUNT_WIDE));
+    assert!(elapsed_ms < 10_000.0, "waited out the 30 s Retry-After");
+    assert_eq!(count(&id).await, 1.0);
+}
+
+/// Calls with a signal that fires after `ms`; the rejection and how long the call took.
+async fn rejected_when_aborted_after(base: &str, ms: i32) -> (JsValue, f64) {
     let controller = web_sys::AbortController::new().unwrap();
-    let call = me(options(ACCOUNT_WIDE, &base, &[("signal", controller.signal().into())]));
+    let call = me(options(ACCOUNT_WIDE, base, &[("signal", controller.signal().into())]));
     let abort_later = async {
-        sleep(200).await;
+        sleep(ms).await;
         controller.abort();
     };
     let start = js_sys::Date::now();
     let (result, ()) = futures_join(call, abort_later).await;
-    assert_error(&result.unwrap_err(), "OutboundSyncAbortError", "aborted", Some(ACCOUNT_WIDE));
-    assert!(js_sys::Date::now() - start < 10_000.0, "waited out the 30 s Retry-After");
-    assert_eq!(count(&id).await, 1.0);
+    (result.unwrap_err(), js_sys::Date::now() - start)
 }
 
 #[wasm_bindgen_test]
