@@ -8,6 +8,10 @@ export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/
 export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)/.cargo/bin/geckodriver)
 
 WASM := outboundsync_core_bg.wasm
+# The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
+# leaves out core::fmt and every panic message, which stable's prebuilt core keeps (BENCHMARKS.md).
+# Tests and the native core use stable.
+export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
 SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
 .PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
@@ -31,7 +35,9 @@ pkg: pkg/package.json
 
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
-	wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack -- --features standalone
+	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR=target/shipped \
+	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack \
+	  -- --features standalone -Z build-std=core,alloc
 	wasm-opt -Oz --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 

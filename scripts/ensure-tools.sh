@@ -22,6 +22,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The shipped .wasm's pinned nightly (OUTBOUNDSYNC_NIGHTLY, set by the Makefile), with the
+# sources -Zbuild-std compiles.
+nightly="${OUTBOUNDSYNC_NIGHTLY:?set by the Makefile}"
+if ! rustup run "$nightly" rustc --version >/dev/null 2>&1 \
+  || ! rustup component list --toolchain "$nightly" --installed | grep -qx rust-src \
+  || ! rustup target list --toolchain "$nightly" --installed | grep -qx wasm32-unknown-unknown; then
+  say "installing Rust $nightly with rust-src and the wasm32 target"
+  rustup toolchain install "$nightly" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+
 if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)

@@ -11,6 +11,10 @@ use crate::body::MeJson;
 use crate::retry::{self, Decision};
 use crate::retry_after;
 use crate::status::{self, FailedResponse};
+use crate::text;
+
+/// A fetch error's description is cut to this many characters.
+const MAX_DETAIL_CHARS: usize = 120;
 
 /// What the transport saw. Header values are raw; parsing happens here.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +26,7 @@ pub enum Outcome {
         request_id: Option<String>,
         retry_after: Option<String>,
     },
-    /// fetch (or reading the body) rejected. `detail` is a short, key-free description.
+    /// fetch (or reading the body) rejected. `detail` is the error's own description, raw.
     NetworkFailure { detail: Option<String> },
     TimedOut,
 }
@@ -53,7 +57,7 @@ pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jit
             } else {
                 let failed = FailedResponse {
                     status,
-                    server_message: body::server_message(&body).map(|m| config.key.redact(m)),
+                    server_message: body::server_message(&body, |m| config.key.redact(m)),
                     request_id,
                     retry_after: retry_after.as_deref().and_then(|v| retry_after::parse(v, now_ms)),
                 };
@@ -61,7 +65,7 @@ pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jit
             }
         }
         Outcome::NetworkFailure { detail } => {
-            let detail = detail.map(|d| config.key.redact(d));
+            let detail = detail.and_then(|d| text::clean(&config.key.redact(d), MAX_DETAIL_CHARS));
             ClientError::new(ErrorCode::NetworkError, messages::network_error(config.origin(), detail.as_deref(), attempts))
         }
         Outcome::TimedOut => ClientError::new(ErrorCode::Timeout, messages::timeout(config.timeout_ms, attempts)),
@@ -173,5 +177,16 @@ mod tests {
         assert_eq!(err.code, ErrorCode::NetworkError);
         assert!(err.message.contains("ECONNREFUSED"));
         assert!(!err.message.contains(KEY));
+    }
+
+    #[test]
+    fn a_key_at_the_cut_is_redacted_whole() {
+        let detail = format!("{}{KEY}", "x".repeat(110));
+        let err = failure(settle(Outcome::NetworkFailure { detail: Some(detail) }, &config(0.0), 1, 0.0, 0.0));
+        assert!(!err.message.contains("osapi_test"), "{}", err.message);
+        let body = format!(r#"{{"message":"{}{KEY}"}}"#, "y".repeat(290));
+        let err = failure(settle(response(500, &body, None), &config(0.0), 1, 0.0, 0.0));
+        assert!(!err.server_message.unwrap().contains("osapi_test"));
+        assert!(!err.message.contains("osapi_test"), "{}", err.message);
     }
 }

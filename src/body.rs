@@ -10,7 +10,7 @@ use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::json::{self, Kind, Reader, SyntaxError};
 use crate::messages;
-use crate::text::decimal;
+use crate::text::{self, decimal};
 
 /// Largest integer a JS number holds exactly; larger ids would silently change.
 const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
@@ -105,6 +105,7 @@ impl<'p> Path<'p> {
 
 /// Checks the body; writes the normalised copy into `out` when it is on. True when the body
 /// already has exactly the documented fields in order.
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn walk(text: &str, out: &mut Out) -> Result<bool, Problem> {
     let mut r = Reader::new(text);
     let mut exact = true;
@@ -159,6 +160,7 @@ fn api_key(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Proble
     Ok(())
 }
 
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Problem> {
     const NAMES: [&str; 4] = ["id", "crm", "organizationId", "organizationDomain"];
     read_array(r, Path::of("connections"), "an array", out, |r, path, out| {
@@ -182,6 +184,7 @@ fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Pr
 }
 
 /// Walks an array, calling `element` with each element's path; writes `[...]` around them.
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn read_array<'a, F>(r: &mut Reader<'a>, path: Path, expected: &str, out: &mut Out, mut element: F) -> Result<(), Problem>
 where
     F: FnMut(&mut Reader<'a>, Path, &mut Out) -> Result<(), Problem>,
@@ -204,6 +207,7 @@ where
 /// Walks an object whose interesting keys are `names` (documented order). Calls `field` for
 /// each documented key; skips others. Clears `exact` on unknown keys, keys out of order and
 /// absent keys; errors on repeated keys and on absent keys that are not nullable.
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn read_object<'a, F>(r: &mut Reader<'a>, path: Path, names: &[&str], exact: &mut bool, mut field: F) -> Result<(), Problem>
 where
     F: FnMut(&mut Reader<'a>, usize, &mut bool) -> Result<(), Problem>,
@@ -214,7 +218,9 @@ where
     let mut first = true;
     while let Some(key) = r.next_key(first)? {
         first = false;
-        match names.iter().position(|n| *n == key) {
+        // Documented order is the usual case: try the expected name first.
+        let at = |i: usize| names.get(i).is_some_and(|n| same(n.as_bytes(), key.as_bytes()));
+        match if at(next_expected) { Some(next_expected) } else { (0..names.len()).find(|&i| at(i)) } {
             Some(i) => {
                 if seen & (1 << i) != 0 {
                     return Err(Problem::Invalid([path.field(key).render().as_str(), " appears twice"].concat()));
@@ -241,6 +247,22 @@ where
         }
     }
     Ok(())
+}
+
+/// Byte equality without a call to `memcmp` (a byte loop at opt-level "z"): keys are short.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a.get(i) != b.get(i) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn is_nullable(name: &str) -> bool {
@@ -271,6 +293,7 @@ fn expect_kind(r: &mut Reader, path: Path, want: Kind, expected: &str) -> Result
 
 /// An integer literal within JavaScript's safe range. Fractions and exponents are refused even
 /// when whole (`7.0`, `7e0`): ids are integers, and a server writing them otherwise is broken.
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn id<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
     match r.peek_kind()? {
         Kind::Number => {}
@@ -288,6 +311,7 @@ fn id<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
     }
 }
 
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn string<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
     match r.peek_kind()? {
         Kind::String => Ok(r.string()?),
@@ -296,6 +320,7 @@ fn string<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
 }
 
 /// Documented as "string or null"; absence is handled by `read_object`.
+#[cfg_attr(feature = "standalone", optimize(speed))]
 fn nullable_string<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
     match r.peek_kind()? {
         Kind::String => Ok(r.string()?),
@@ -323,9 +348,10 @@ fn connection_scope<'a>(r: &mut Reader<'a>) -> Result<&'a str, Problem> {
 }
 
 /// The `message` of an error body, cleaned for quoting: JSON bodies only (never HTML),
+/// `redact` applied before anything is cut (so no part of a secret survives at the cut),
 /// control characters dropped, cut to a readable length. NestJS validation errors send an
 /// array of strings; they are joined.
-pub fn server_message(text: &str) -> Option<String> {
+pub fn server_message(text: &str, redact: impl FnOnce(String) -> String) -> Option<String> {
     let mut r = Reader::new(text);
     if r.peek_kind().ok()? != Kind::Object {
         return None;
@@ -342,7 +368,7 @@ pub fn server_message(text: &str) -> Option<String> {
         }
     }
     r.finish().ok()?;
-    clean(&found?)
+    text::clean(&redact(found?), MAX_SERVER_MESSAGE_CHARS)
 }
 
 fn string_array(r: &mut Reader) -> Option<String> {
@@ -358,19 +384,6 @@ fn string_array(r: &mut Reader) -> Option<String> {
         }
     }
     Some(parts.join("; "))
-}
-
-fn clean(raw: &str) -> Option<String> {
-    let mut cleaned: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_SERVER_MESSAGE_CHARS)
-        .collect();
-    if raw.chars().nth(MAX_SERVER_MESSAGE_CHARS).is_some() {
-        cleaned.push('…');
-    }
-    let cleaned = cleaned.trim();
-    (!cleaned.is_empty()).then(|| cleaned.to_owned())
 }
 
 /// What was wrong, before it becomes a user-facing error.
@@ -538,15 +551,15 @@ mod tests {
 
     #[test]
     fn server_message_comes_only_from_json_and_is_cleaned() {
-        assert_eq!(server_message(r#"{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}"#).as_deref(), Some("Invalid API key"));
-        assert_eq!(server_message(r#"{"message":["a","b"]}"#).as_deref(), Some("a; b"));
-        assert_eq!(server_message(r#"{"message":"line\nbreak\u0007"}"#).as_deref(), Some("line break"));
-        assert_eq!(server_message(r#"{"message":"caf\u00e9 \"quoted\""}"#).as_deref(), Some("café \"quoted\""));
-        assert_eq!(server_message("<html>500</html>"), None);
-        assert_eq!(server_message(r#"{"message":"  "}"#), None);
-        assert_eq!(server_message(r#"{"message":42}"#), None);
-        assert_eq!(server_message(r#"{"message":"x""#), None);
-        let long = server_message(&format!(r#"{{"message":"{}"}}"#, "x".repeat(1000))).unwrap();
+        assert_eq!(server_message(r#"{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}"#, |m| m).as_deref(), Some("Invalid API key"));
+        assert_eq!(server_message(r#"{"message":["a","b"]}"#, |m| m).as_deref(), Some("a; b"));
+        assert_eq!(server_message(r#"{"message":"line\nbreak\u0007"}"#, |m| m).as_deref(), Some("line break"));
+        assert_eq!(server_message(r#"{"message":"caf\u00e9 \"quoted\""}"#, |m| m).as_deref(), Some("café \"quoted\""));
+        assert_eq!(server_message("<html>500</html>", |m| m), None);
+        assert_eq!(server_message(r#"{"message":"  "}"#, |m| m), None);
+        assert_eq!(server_message(r#"{"message":42}"#, |m| m), None);
+        assert_eq!(server_message(r#"{"message":"x""#, |m| m), None);
+        let long = server_message(&format!(r#"{{"message":"{}"}}"#, "x".repeat(1000)), |m| m).unwrap();
         assert_eq!(long.chars().count(), 301);
     }
 }

@@ -99,6 +99,7 @@ impl<'a> Reader<'a> {
 
     /// The next key's raw content (between the quotes, escapes left as they are), having
     /// consumed the `:`; `None` at the closing `}`. `first` is true for the first call.
+    #[cfg_attr(feature = "standalone", optimize(speed))]
     pub fn next_key(&mut self, first: bool) -> Result<Option<&'a str>, SyntaxError> {
         if self.eat(b'}') {
             return Ok(None);
@@ -117,6 +118,7 @@ impl<'a> Reader<'a> {
     }
 
     /// True if another element follows (having consumed the `,`), false at the closing `]`.
+    #[cfg_attr(feature = "standalone", optimize(speed))]
     pub fn next_element(&mut self, first: bool) -> Result<bool, SyntaxError> {
         if self.eat(b']') {
             return Ok(false);
@@ -128,6 +130,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string token, quotes included, exactly as it appears in the input.
+    #[cfg_attr(feature = "standalone", optimize(speed))]
     pub fn string(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
         let start = self.pos;
@@ -137,8 +140,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         loop {
             // Runs of plain characters are the bulk of any body: pass them in one step.
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
             match self.peek().ok_or(SyntaxError)? {
                 b'"' => {
                     self.pos += 1;
@@ -167,6 +169,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A number token exactly as it appears, checked against JSON's number grammar.
+    #[cfg_attr(feature = "standalone", optimize(speed))]
     pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
         let start = self.pos;
@@ -194,6 +197,7 @@ impl<'a> Reader<'a> {
         self.slice(start)
     }
 
+    #[cfg_attr(feature = "standalone", optimize(speed))]
     pub fn literal(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
         let start = self.pos;
@@ -340,6 +344,32 @@ fn flush_surrogate(out: &mut String, pending: &mut Option<u32>) {
     }
 }
 
+/// How many bytes at the start of `bytes` can sit inside a string token as they are: none is
+/// `"`, `\\` or a control character. Eight bytes at a time (SWAR): strings are most of a
+/// body, and a byte loop at opt-level "z" was the largest cost of checking one.
+#[inline(always)]
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte's high bit is set in the result where that byte is zero / below 0x20. Borrows can
+    // also mark bytes above a match, never below it, so the lowest mark is exact.
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut done = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        // A pattern, not `copy_from_slice`: that stays a call into core at opt-level "z".
+        let &[a, b, c, d, e, f, g, h] = chunk else { break };
+        let w = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+        let marks = (w.wrapping_sub(ONES * 0x20) & !w & HIGH) | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')));
+        if marks != 0 {
+            return done + (marks.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let tail = chunks.remainder();
+    done + tail.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(tail.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,5 +414,19 @@ mod tests {
         assert_eq!(unescape(r#""\ud83d\ude00""#), "😀");
         assert_eq!(unescape(r#""\ud83d x""#), "\u{FFFD} x");
         assert_eq!(unescape(r#""\ude00""#), "\u{FFFD}");
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_quote_backslash_or_control_character() {
+        for text in ["", "abc", "abcdefgh", "abcdefghijklmnop\"", "ab\\cdefghij", "abcdefghi\u{1}", "é€😀 plain\"x", "\u{7f}\u{80}\u{1f}"] {
+            let bytes = text.as_bytes();
+            let want = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len());
+            for start in 0..bytes.len() {
+                let rest = &bytes[start..];
+                let want_rest = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+                assert_eq!(plain_run(rest), want_rest, "{text:?} from {start}");
+            }
+            assert_eq!(plain_run(bytes), want, "{text:?}");
+        }
     }
 }

@@ -1,16 +1,14 @@
 // Shared by the ES module entries: the exported functions, which instantiate the wasm on
 // first call (importing the package does nothing observable) and then call into it.
 import * as glue from './glue.mjs';
-
-// The module name the wasm imports its JS glue under (wasm-bindgen's bundler output).
-const GLUE_MODULE = './outboundsync_core_bg.js';
+import imports from './wasm-imports.mjs';
 
 /** `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. */
 export function createApi(instantiate) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
-      .then(() => instantiate({ [GLUE_MODULE]: glue }))
+      .then(() => instantiate(imports))
       .then((instance) => {
         glue.__wbg_set_wasm(instance.exports);
         instance.exports.__wbindgen_start?.();

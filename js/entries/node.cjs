@@ -6,13 +6,12 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const core = require('./core.cjs');
 
-const GLUE_MODULE = './outboundsync_core_bg.js';
 let ready = false;
 
 function init() {
   if (ready) return;
   const module = new WebAssembly.Module(readFileSync(join(__dirname, 'outboundsync_core_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, { [GLUE_MODULE]: core });
+  const instance = new WebAssembly.Instance(module, core.wasmImports);
   core.__wbg_set_wasm(instance.exports);
   if (instance.exports.__wbindgen_start) instance.exports.__wbindgen_start();
   ready = true;

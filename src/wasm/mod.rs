@@ -10,8 +10,9 @@ pub use errors::error_class;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::attempt::{self, Step};
@@ -30,8 +31,16 @@ pub async fn get_outbound_sync_me(options: JsValue) -> Result<JsValue, JsValue> 
 /// The connections the key can reach: `getOutboundSyncMe(...).connections`.
 #[wasm_bindgen(js_name = getOutboundSyncConnections, skip_typescript)]
 pub async fn get_outbound_sync_connections(options: JsValue) -> Result<JsValue, JsValue> {
-    let me = call(&options).await?;
-    Reflect::get(&me, &"connections".into())
+    let me: Me = call(&options).await?.unchecked_into();
+    Ok(me.connections())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The parsed result; a typed getter reads `connections` with no key crossing from wasm.
+    type Me;
+    #[wasm_bindgen(method, getter)]
+    fn connections(this: &Me) -> JsValue;
 }
 
 async fn call(options: &JsValue) -> Result<JsValue, JsValue> {
@@ -55,13 +64,10 @@ async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) ->
             Attempt::Aborted => return aborted(attempts),
         };
         match (attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()), from_js) {
-            (Step::Done(MeJson::AsIs), FromJs::Body(bytes)) => {
-                let text = runtime::TextDecoder::new().and_then(|d| d.decode(&bytes)).unwrap_or_default();
-                return parse(&text, attempts);
-            }
+            (Step::Done(MeJson::AsIs), FromJs::Body(bytes)) => return parsed(transport::parse_json_bytes(&bytes), attempts),
             // Not reached (a 200 always carries its body); if it were, JSON.parse reports it.
-            (Step::Done(MeJson::AsIs), _) => return parse(&JsValue::UNDEFINED, attempts),
-            (Step::Done(MeJson::Normalized(json)), _) => return parse(&JsValue::from_str(&json), attempts),
+            (Step::Done(MeJson::AsIs), _) => return parsed(runtime::json_parse(&JsValue::UNDEFINED), attempts),
+            (Step::Done(MeJson::Normalized(json)), _) => return parsed(runtime::json_parse(&JsValue::from_str(&json)), attempts),
             (Step::Fail(error), FromJs::Cause(cause)) => return Err(errors::to_js(&error, Some(&cause))),
             (Step::Fail(error), _) => return Err(errors::to_js(&error, None)),
             (Step::Retry { wait_ms }, _) => {
@@ -75,8 +81,8 @@ async fn run(config: &Config, fetch: &Function, signal: Option<&AbortSignal>) ->
 
 /// One `JSON.parse` builds the whole result. The text was checked already, so a failure here
 /// means a JS engine that disagrees with us about JSON: reported, never a panic.
-fn parse(json: &JsValue, attempts: u32) -> Result<JsValue, JsValue> {
-    runtime::json_parse(json).map_err(|cause| {
+fn parsed(result: Result<JsValue, JsValue>, attempts: u32) -> Result<JsValue, JsValue> {
+    result.map_err(|cause| {
         let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response("JSON.parse refused it"));
         error.attempts = attempts;
         errors::to_js(&error, Some(&cause))

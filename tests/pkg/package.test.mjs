@@ -173,3 +173,32 @@ test('the rest of the contract from plain Node: options, signal, custom fetch, b
   const { stdout } = await run(process.execPath, ['-e', script], { timeout: 15_000 });
   assert.deepEqual(JSON.parse(stdout), ['browser_disallowed', []]);
 });
+
+test('every attempt gets a live signal, including after a timeout; signals are reused only while never aborted', async () => {
+  const body = JSON.stringify({ account: { id: 1, email: null }, apiKey: { name: 'k', scopes: ['read'], connectionScope: 'account' }, connections: [] });
+  const seen = [];
+  let hang = false;
+  const fetch = (url, init) => {
+    seen.push({ signal: init.signal, abortedAtStart: init.signal.aborted });
+    if (hang) return new Promise(() => {}); // ignores the signal: only the timeout ends it
+    return Promise.resolve(new Response(body, { status: 200 }));
+  };
+  const call = (options = {}) => cjs.getOutboundSyncConnections({ apiKey: 'osapi_test_signal_reuse', fetch, ...options });
+  for (let i = 0; i < 200; i += 1) assert.deepEqual(await call(), []);
+  hang = true;
+  const err = await call({ timeoutMs: 20, maxRetries: 1 }).catch((e) => e);
+  assert.equal(err.code, 'timeout');
+  assert.equal(err.attempts, 2);
+  hang = false;
+  assert.deepEqual(await call(), []);
+  assert.equal(seen.length, 203);
+  assert.ok(seen.every((s) => !s.abortedAtStart), 'no attempt starts with an aborted signal');
+  const [, timedOutFirst, timedOutSecond, after] = seen.slice(-4);
+  assert.ok(timedOutFirst.signal.aborted && timedOutSecond.signal.aborted, 'a timed-out attempt has its signal aborted');
+  assert.notEqual(after.signal, timedOutSecond.signal);
+  assert.notEqual(timedOutSecond.signal, timedOutFirst.signal);
+  // Reuse is bounded (undici leaves one listener per request on a signal until gc).
+  const uses = new Map();
+  for (const { signal } of seen.slice(0, 200)) uses.set(signal, (uses.get(signal) ?? 0) + 1);
+  assert.ok(Math.max(...uses.values()) <= 64, `a signal served ${Math.max(...uses.values())} attempts`);
+});
