@@ -105,7 +105,6 @@ impl<'p> Path<'p> {
 
 /// Checks the body; writes the normalised copy into `out` when it is on. True when the body
 /// already has exactly the documented fields in order.
-#[cfg_attr(feature = "standalone", optimize(speed))]
 fn walk(text: &str, out: &mut Out) -> Result<bool, Problem> {
     let mut r = Reader::new(text);
     let mut exact = true;
@@ -161,6 +160,7 @@ fn api_key(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Proble
 }
 
 #[cfg_attr(feature = "standalone", optimize(speed))]
+#[inline(never)] // inlined into `walk`, it would be compiled for size
 fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Problem> {
     const NAMES: [&str; 4] = ["id", "crm", "organizationId", "organizationDomain"];
     read_array(r, Path::of("connections"), "an array", out, |r, path, out| {
@@ -184,7 +184,7 @@ fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Pr
 }
 
 /// Walks an array, calling `element` with each element's path; writes `[...]` around them.
-#[cfg_attr(feature = "standalone", optimize(speed))]
+#[inline(always)] // so the speed-compiled `connections` gets its own copy
 fn read_array<'a, F>(r: &mut Reader<'a>, path: Path, expected: &str, out: &mut Out, mut element: F) -> Result<(), Problem>
 where
     F: FnMut(&mut Reader<'a>, Path, &mut Out) -> Result<(), Problem>,
@@ -207,7 +207,7 @@ where
 /// Walks an object whose interesting keys are `names` (documented order). Calls `field` for
 /// each documented key; skips others. Clears `exact` on unknown keys, keys out of order and
 /// absent keys; errors on repeated keys and on absent keys that are not nullable.
-#[cfg_attr(feature = "standalone", optimize(speed))]
+#[inline(always)] // as read_array
 fn read_object<'a, F>(r: &mut Reader<'a>, path: Path, names: &[&str], exact: &mut bool, mut field: F) -> Result<(), Problem>
 where
     F: FnMut(&mut Reader<'a>, usize, &mut bool) -> Result<(), Problem>,
