@@ -9,32 +9,40 @@
 use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
+use crate::text;
 
 pub const DEFAULT_BASE_URL: &str = "https://app.outboundsync.com";
 pub const ME_PATH: &str = "/api/v1/me";
 
 /// The URL of `GET /api/v1/me` under `base`, after checking `base`.
 pub fn me_url(base: &str) -> Result<String, ClientError> {
-    let base = base.trim();
+    let base = base.trim_ascii();
     let invalid = |why: &str| ClientError::new(ErrorCode::InvalidOption, messages::invalid_base_url(why));
-    if base.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\' || !c.is_ascii()) {
+    // Printable ASCII only: no whitespace, control or non-ASCII characters.
+    if base.bytes().any(|b| !b.is_ascii_graphic() || b == b'\\') {
         return Err(invalid("it contains whitespace, a backslash or a non-ASCII character"));
     }
-    let (scheme, rest) = match base.split_once("://") {
-        Some((s, r)) => (s.to_ascii_lowercase(), r),
-        None => return Err(invalid("it is not an absolute http(s) URL")),
+    let Some((scheme, rest)) = text::split_once(base, "://") else {
+        return Err(invalid("it is not an absolute http(s) URL"));
     };
-    if base.contains(['?', '#']) {
+    if base.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(invalid("it has a query or fragment"));
     }
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (authority, path) = rest.split_at_checked(text::position(rest, b'/').unwrap_or(rest.len())).unwrap_or((rest, ""));
     if authority.is_empty() {
         return Err(invalid("it has no host"));
     }
-    if authority.contains('@') {
+    if text::position(authority, b'@').is_some() {
         return Err(invalid("it contains credentials"));
     }
-    match scheme.as_str() {
+    let scheme = if scheme.eq_ignore_ascii_case("https") {
+        "https"
+    } else if scheme.eq_ignore_ascii_case("http") {
+        "http"
+    } else {
+        ""
+    };
+    match scheme {
         "https" => {}
         "http" => {
             if !is_loopback(host_of(authority)) {
@@ -43,33 +51,28 @@ pub fn me_url(base: &str) -> Result<String, ClientError> {
         }
         _ => return Err(invalid("only https: (and http: for loopback hosts) is supported")),
     }
-    Ok([scheme.as_str(), "://", authority, path.trim_end_matches('/'), ME_PATH].concat())
+    let path = path.get(..path.bytes().rposition(|b| b != b'/').map_or(0, |i| i + 1)).unwrap_or_default();
+    Ok([scheme, "://", authority, path, ME_PATH].concat())
 }
 
 /// The host part of `host[:port]` or `[v6][:port]`, lower-cased by the caller's comparison.
 fn host_of(authority: &str) -> &str {
-    if authority.starts_with('[') {
-        return match authority.find(']') {
-            Some(end) => &authority[..=end],
-            None => authority,
-        };
-    }
-    authority.split(':').next().unwrap_or(authority)
+    let end = if authority.starts_with('[') {
+        text::position(authority, b']').map(|i| i + 1)
+    } else {
+        text::position(authority, b':')
+    };
+    end.and_then(|end| authority.get(..end)).unwrap_or(authority)
 }
 
 fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets[0] == "127"
-        && octets.iter().all(|o| {
-            !o.is_empty()
-                && o.len() <= 3
-                && o.bytes().all(|b| b.is_ascii_digit())
-                && o.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 255
-        })
+    let octet = |o: &str| {
+        !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 255
+    };
+    text::fields(host, b'.').count() == 4 && text::fields(host, b'.').next() == Some("127") && text::fields(host, b'.').all(octet)
 }
 
 #[cfg(test)]

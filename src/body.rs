@@ -159,6 +159,8 @@ fn api_key(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Proble
     Ok(())
 }
 
+// The shipped build (pinned nightly, where `optimize` is stable) compiles the connections
+// loop, the one hot loop, for speed inside an otherwise size-optimised binary.
 #[cfg_attr(feature = "standalone", optimize(speed))]
 #[inline(never)] // inlined into `walk`, it would be compiled for size
 fn connections(r: &mut Reader, exact: &mut bool, out: &mut Out) -> Result<(), Problem> {
@@ -300,7 +302,7 @@ fn id<'a>(r: &mut Reader<'a>, path: Path) -> Result<&'a str, Problem> {
         other => return Err(wrong_type(path, "a number", other)),
     }
     let token = r.number()?;
-    let digits = token.strip_prefix('-').unwrap_or(token);
+    let digits = token.strip_prefix("-").unwrap_or(token);
     let safe = digits.bytes().all(|b| b.is_ascii_digit())
         && digits.len() <= 16
         && digits.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) <= MAX_SAFE_INTEGER;
@@ -383,7 +385,14 @@ fn string_array(r: &mut Reader) -> Option<String> {
             r.skip_value().ok()?;
         }
     }
-    Some(parts.join("; "))
+    let mut joined = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            joined.push_str("; ");
+        }
+        joined.push_str(part);
+    }
+    Some(joined)
 }
 
 /// What was wrong, before it becomes a user-facing error.
@@ -413,10 +422,10 @@ fn wrong_type(path: Path, expected: &str, found: Kind) -> Problem {
 }
 
 fn not_json(text: &str) -> &'static str {
-    let start = text.trim_start();
+    let start = text.trim_ascii_start();
     if start.is_empty() {
         "the body is empty"
-    } else if start.starts_with('<') {
+    } else if start.starts_with("<") {
         "the body is HTML, not JSON (is the base URL pointing at a web page or a proxy?)"
     } else {
         "the body is not valid JSON"

@@ -8,7 +8,7 @@ use crate::base_url::{self, DEFAULT_BASE_URL};
 use crate::error::{ClientError, ErrorCode};
 use crate::key::{ApiKey, KeySource};
 use crate::messages;
-use crate::text::number;
+use crate::text::{self, number};
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -71,9 +71,10 @@ pub struct Config {
 impl Config {
     /// `scheme://host[:port]`, for messages: where the request went, without the path.
     pub fn origin(&self) -> &str {
-        let after_scheme = self.me_url.find("://").map_or(0, |i| i + 3);
-        let end = self.me_url[after_scheme..].find('/').map_or(self.me_url.len(), |i| after_scheme + i);
-        &self.me_url[..end]
+        let url = self.me_url.as_str();
+        let after_scheme = text::find(url, "://").map_or(0, |i| i + 3);
+        let end = url.get(after_scheme..).and_then(|rest| text::position(rest, b'/')).map_or(url.len(), |i| after_scheme + i);
+        url.get(..end).unwrap_or(url)
     }
 }
 
@@ -94,7 +95,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         other => return Err(invalid("dangerouslyAllowBrowser", "true or false", &other)),
     };
     let base_url = match raw.base_url {
-        OptionValue::Absent => env.base_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        OptionValue::Absent => env.base_url.filter(|u| !u.trim_ascii().is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         OptionValue::Str(s) => s,
         other => return Err(invalid("baseUrl", "a string", &other)),
     };

@@ -5,6 +5,7 @@
 use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
+use crate::text;
 
 pub const KEY_PREFIX: &str = "osapi_";
 
@@ -28,7 +29,7 @@ impl ApiKey {
     /// refuses anything that could not be a header value or that hides a pasting mistake.
     /// `source` names where the key came from, for the message.
     pub fn parse(raw: Option<&str>, source: KeySource) -> Result<ApiKey, ClientError> {
-        let trimmed = raw.map(str::trim).unwrap_or("");
+        let trimmed = raw.map(str::trim_ascii).unwrap_or("");
         if trimmed.is_empty() {
             return Err(ClientError::new(ErrorCode::MissingApiKey, messages::missing_key(source)));
         }
@@ -47,11 +48,7 @@ impl ApiKey {
 
     /// Server text is quoted in errors; a hostile or confused server could echo the key back.
     pub fn redact(&self, text: String) -> String {
-        if text.contains(self.0.as_str()) {
-            text.replace(self.0.as_str(), "[redacted]")
-        } else {
-            text
-        }
+        text::replace_all(text, &self.0, "[redacted]")
     }
 
     pub fn has_prefix(&self) -> bool {

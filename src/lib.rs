@@ -3,9 +3,6 @@
 //! JS errors.
 
 #![cfg_attr(all(target_arch = "wasm32", feature = "standalone", not(test)), no_std)]
-// The shipped build is made with a pinned nightly (Makefile): the body check, the one hot loop,
-// is compiled for speed inside an otherwise size-optimised binary.
-#![cfg_attr(feature = "standalone", feature(optimize_attribute))]
 
 extern crate alloc;
 

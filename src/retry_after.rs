@@ -3,10 +3,11 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text;
 /// Seconds to wait, given the header value and the current time in milliseconds since the
 /// Unix epoch. A date in the past means "now" (0).
 pub fn parse(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if value.is_empty() {
         return None;
     }
@@ -20,9 +21,10 @@ pub fn parse(value: &str, now_ms: f64) -> Option<f64> {
 /// Digits, with an optional fraction (not in the RFC but harmless to honour). Parsed by hand:
 /// `str::parse::<f64>` would bring a float parser into the `.wasm` for this one header.
 fn delay_seconds(value: &str) -> Option<f64> {
-    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let (whole, fraction) = text::split_once(value, ".").unwrap_or((value, ""));
     let digit_value = |text: &str| text.bytes().try_fold(0f64, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')));
-    if whole.is_empty() || fraction.contains('.') || (value.contains('.') && fraction.is_empty()) {
+    let has_dot = text::position(value, b'.').is_some();
+    if whole.is_empty() || text::position(fraction, b'.').is_some() || (has_dot && fraction.is_empty()) {
         return None;
     }
     let whole = digit_value(whole)?;
@@ -33,8 +35,8 @@ fn delay_seconds(value: &str) -> Option<f64> {
 /// `Sun, 06 Nov 1994 08:49:37 GMT` to milliseconds since the epoch. The weekday is not
 /// cross-checked: a server that gets it wrong still meant the date.
 fn parse_imf_fixdate(value: &str) -> Option<f64> {
-    let (_weekday, rest) = value.split_once(", ")?;
-    let mut parts = rest.split(' ');
+    let (_weekday, rest) = text::split_once(value, ", ")?;
+    let mut parts = text::fields(rest, b' ');
     let day: u32 = number(parts.next()?, 2)?;
     let month = month_number(parts.next()?)?;
     let year: i64 = number(parts.next()?, 4)? as i64;
@@ -42,7 +44,7 @@ fn parse_imf_fixdate(value: &str) -> Option<f64> {
     if parts.next()? != "GMT" || parts.next().is_some() {
         return None;
     }
-    let mut hms = time.split(':');
+    let mut hms = text::fields(time, b':');
     let hour = number(hms.next()?, 2)?;
     let minute = number(hms.next()?, 2)?;
     let second = number(hms.next()?, 2)?;

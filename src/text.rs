@@ -35,10 +35,52 @@ pub fn number(x: f64) -> String {
     if frac == 0 {
         return [sign, &decimal(whole)].concat();
     }
-    let mut tail = decimal(1000 + frac); // "1250" -> ".250" -> ".25"
-    tail.remove(0);
-    let tail = tail.trim_end_matches('0');
+    let digits = decimal(1000 + frac); // "1250" -> "250" -> "25"
+    let end = digits.bytes().rposition(|b| b != b'0').map_or(0, |i| i + 1);
+    let tail = digits.get(1..end).unwrap_or_default();
     [sign, &decimal(whole), ".", tail].concat()
+}
+
+// Searching and splitting by bytes: the texts are short and the separators ASCII, and core's
+// pattern searchers (two-way, memchr, Unicode whitespace tables) would add 4 KB of wasm.
+
+/// Where `needle` first occurs in `text`.
+pub fn find(text: &str, needle: &str) -> Option<usize> {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    (0..=text.len().checked_sub(needle.len())?).find(|&i| text.get(i..i + needle.len()) == Some(needle))
+}
+
+/// `text` before and after the first `needle`.
+pub fn split_once<'a>(text: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let at = find(text, needle)?;
+    Some((text.get(..at)?, text.get(at + needle.len()..)?))
+}
+
+/// Where the ASCII byte `b` first occurs in `text`.
+pub fn position(text: &str, b: u8) -> Option<usize> {
+    text.bytes().position(|x| x == b)
+}
+
+/// `text` cut at each ASCII byte `separator`, like `str::split`.
+pub fn fields(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    // Cutting at an ASCII byte leaves valid UTF-8, so the fallback is never taken.
+    text.as_bytes().split(move |&b| b == separator).map(|part| core::str::from_utf8(part).unwrap_or_default())
+}
+
+/// Every `from` in `text` replaced by `to`; `text` itself when there is none.
+pub fn replace_all(text: String, from: &str, to: &str) -> String {
+    if from.is_empty() || find(&text, from).is_none() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some((before, after)) = split_once(rest, from) {
+        out.push_str(before);
+        out.push_str(to);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Text from outside (a server's message, a fetch error) made fit to quote: control characters
@@ -49,7 +91,7 @@ pub fn clean(raw: &str, max_chars: usize) -> Option<String> {
     if raw.chars().nth(max_chars).is_some() {
         cleaned.push('…');
     }
-    let cleaned = cleaned.trim();
+    let cleaned = cleaned.trim_ascii();
     (!cleaned.is_empty()).then(|| cleaned.to_owned())
 }
 
@@ -83,5 +125,19 @@ mod tests {
         assert_eq!(clean("  \t ", 50), None);
         assert_eq!(clean("abcdef", 3).as_deref(), Some("abc…"));
         assert_eq!(clean("abc", 3).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn byte_searches_agree_with_core() {
+        for (text, needle) in [("https://x/y", "://"), ("abc", ""), ("", "a"), ("aaa", "aa"), ("é://", "://"), ("ab", "abc")] {
+            assert_eq!(find(text, needle), text.find(needle), "{text:?} {needle:?}");
+            assert_eq!(split_once(text, needle), text.split_once(needle), "{text:?} {needle:?}");
+        }
+        assert_eq!(fields("a b  c", b' ').collect::<Vec<_>>(), "a b  c".split(' ').collect::<Vec<_>>());
+        assert_eq!(fields("", b':').collect::<Vec<_>>(), vec![""]);
+        assert_eq!(position("a:b", b':'), Some(1));
+        assert_eq!(replace_all("k x k".into(), "k", "[r]"), "[r] x [r]");
+        assert_eq!(replace_all("none".into(), "k", "[r]"), "none");
+        assert_eq!(replace_all("kk".into(), "", "[r]"), "kk");
     }
 }
