@@ -40,4 +40,6 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 #[cfg(all(target_arch = "wasm32", feature = "standalone", not(test)))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+// SAFETY: the wasm instance runs on one thread (no shared memory, no wasm threads).
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
