@@ -10,7 +10,8 @@ pub use errors::error_class;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::Function;
+use js_sys::{Function, Promise};
+use wasm_bindgen_futures::future_to_promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -24,15 +25,23 @@ use transport::{Attempt, FromJs};
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
 #[wasm_bindgen(js_name = getOutboundSyncMe, skip_typescript)]
-pub async fn get_outbound_sync_me(options: JsValue) -> Result<JsValue, JsValue> {
-    call(&options).await
+pub fn get_outbound_sync_me(options: JsValue) -> Promise {
+    start(options, false)
 }
 
 /// The connections the key can reach: `getOutboundSyncMe(...).connections`.
 #[wasm_bindgen(js_name = getOutboundSyncConnections, skip_typescript)]
-pub async fn get_outbound_sync_connections(options: JsValue) -> Result<JsValue, JsValue> {
-    let me: Me = call(&options).await?.unchecked_into();
-    Ok(me.connections())
+pub fn get_outbound_sync_connections(options: JsValue) -> Promise {
+    start(options, true)
+}
+
+/// One future type behind both exports (two `async fn` exports would each carry a copy of
+/// the promise bridge).
+fn start(options: JsValue, connections_only: bool) -> Promise {
+    future_to_promise(async move {
+        let me = call(&options).await?;
+        Ok(if connections_only { me.unchecked_into::<Me>().connections() } else { me })
+    })
 }
 
 #[wasm_bindgen]
