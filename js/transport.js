@@ -1,6 +1,6 @@
 // The one place that calls `fetch`, with the timer and abort wiring around one attempt. The Rust
-// core decides what a reply means; this only reports what happened, as one plain object, and
-// its promise never rejects.
+// core decides what a reply means; this only reports what happened, as one plain object. The
+// promise rejects only if setting the attempt up throws (no AbortController in the runtime).
 //
 // The request init sets only method, headers, redirect and signal: workerd throws on
 // unsupported `cache` values and on `redirect: 'error'`, so redirects are refused with
@@ -27,10 +27,10 @@ export function send(fetchFn, url, authorization, timeoutMs, signal) {
     const end = (reply) => {
       if (!open) return;
       open = false;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (!controller.signal.aborted && ++slot.uses < MAX_USES && spare.length < MAX_SPARE) spare.push(slot);
       resolve(reply);
+      clearTimeout(timer);
+      quietly(() => signal?.removeEventListener('abort', onAbort));
+      if (!controller.signal.aborted && ++slot.uses < MAX_USES && spare.length < MAX_SPARE) spare.push(slot);
     };
     // Aborting first keeps this controller out of `spare`; `end` then ignores the rejection
     // that fetch (or the body read) reports for it.
@@ -41,7 +41,9 @@ export function send(fetchFn, url, authorization, timeoutMs, signal) {
     const onAbort = () => stop(ABORTED);
     const failed = (cause, detail = describe(cause)) => end({ kind: FAILED, cause, detail });
     const timer = setTimeout(stop, timeoutMs, TIMED_OUT);
-    signal?.addEventListener('abort', onAbort);
+    // A signal-like object that cannot be listened to still has its `aborted` checked between
+    // attempts.
+    quietly(() => signal?.addEventListener('abort', onAbort));
     const init = {
       method: 'GET',
       headers: { Authorization: authorization, Accept: 'application/json' },
@@ -74,12 +76,22 @@ export function sleep(ms, signal) {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      quietly(() => signal?.removeEventListener('abort', done));
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
+    quietly(() => signal?.addEventListener('abort', done));
   });
+}
+
+// A caller's signal is duck-typed (a polyfill, another realm): its listener methods may throw,
+// and that must neither stop an attempt from settling nor escape from a timer.
+function quietly(action) {
+  try {
+    action();
+  } catch {
+    // nothing to undo
+  }
 }
 
 let decoder;

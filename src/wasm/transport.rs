@@ -35,7 +35,7 @@ const TIMED_OUT: u32 = 2;
 
 #[wasm_bindgen(module = "/js/transport.js")]
 extern "C" {
-    /// Never rejects: every ending is a `Reply`.
+    /// Every ending of the request is a `Reply`; it rejects only if setting up threw.
     fn send(fetch: &Function, url: &str, authorization: &str, timeout_ms: f64, signal: Option<&AbortSignal>) -> Promise;
     /// Resolves after `ms`, or when the signal fires.
     #[wasm_bindgen(js_name = sleep)]
@@ -65,7 +65,9 @@ pub async fn attempt(fetch: &Function, config: &Config, signal: Option<&AbortSig
     let sent = send(fetch, &config.me_url, &authorization, config.timeout_ms, signal);
     let reply: Reply = match JsFuture::from(sent).await {
         Ok(reply) => reply.unchecked_into(),
-        Err(_) => return Attempt::Aborted, // not reached: `send` never rejects
+        // Only if setting the attempt up threw (a runtime without AbortController, a signal
+        // whose addEventListener throws): a failure like any other fetch error.
+        Err(cause) => return Attempt::Done { outcome: Outcome::NetworkFailure { detail: None }, from_js: FromJs::Cause(cause) },
     };
     let (outcome, from_js) = match reply.kind() {
         RESPONSE => {

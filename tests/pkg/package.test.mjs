@@ -202,3 +202,14 @@ test('every attempt gets a live signal, including after a timeout; signals are r
   for (const { signal } of seen.slice(0, 200)) uses.set(signal, (uses.get(signal) ?? 0) + 1);
   assert.ok(Math.max(...uses.values()) <= 64, `a signal served ${Math.max(...uses.values())} attempts`);
 });
+
+test('a signal-like object whose listener methods throw neither breaks a call nor escapes from a timer', async () => {
+  const body = JSON.stringify({ account: { id: 1, email: null }, apiKey: { name: 'k', scopes: ['read'], connectionScope: 'account' }, connections: [] });
+  const signal = { aborted: false, addEventListener() { throw new Error('no'); }, removeEventListener() { throw new Error('no'); } };
+  const ok = () => Promise.resolve(new Response(body, { status: 200 }));
+  assert.deepEqual(await cjs.getOutboundSyncConnections({ apiKey: 'osapi_test_odd_signal', fetch: ok, signal }), []);
+  const hang = () => new Promise(() => {});
+  const err = await cjs.getOutboundSyncConnections({ apiKey: 'osapi_test_odd_signal', fetch: hang, signal, timeoutMs: 20, maxRetries: 1 }).catch((e) => e);
+  assert.equal(err.code, 'timeout');
+  assert.equal(err.attempts, 2);
+});
