@@ -2,8 +2,8 @@
 // runtimes have no `window`. Every read may throw (a runtime denying access); that reads as
 // "not there".
 
-/// A variable of the environment: `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno
-/// without the Node globals).
+// A variable of the environment: `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno
+// without the Node globals).
 export function envVar(name) {
   const fromProcess = attempt(() => globalThis.process?.env?.[name]);
   if (typeof fromProcess === 'string') return fromProcess;
@@ -11,8 +11,8 @@ export function envVar(name) {
   return typeof fromDeno === 'string' ? fromDeno : undefined;
 }
 
-/// A browser page, where a key in the code is exposed to every visitor. Workers and edge
-/// runtimes have no `window` and `document`; nothing is ever called on them.
+// A browser page, where a key in the code is exposed to every visitor. Workers and edge
+// runtimes have no `window` and `document`; nothing is ever called on them.
 export function isBrowserPage() {
   return attempt(() => globalThis.window != null && globalThis.document != null) === true;
 }

@@ -61,7 +61,8 @@ export function send(fetchFn, url, authorization, timeoutMs, signal) {
       const status = statusOf(response);
       if (status === undefined) return failed(response, 'fetch did not resolve to a Response');
       const head = { kind: RESPONSE, status, requestId: header(response, 'x-request-id'), retryAfter: header(response, 'retry-after') };
-      // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
+      // A redirect's body (status::is_redirect in the core) is never read: it is not ours to
+      // trust, and browsers hide it anyway.
       if (status === 0 || (status >= 300 && status < 400)) return end(head);
       return response.arrayBuffer().then((buffer) => {
         head.body = new Uint8Array(buffer);
@@ -71,7 +72,7 @@ export function send(fetchFn, url, authorization, timeoutMs, signal) {
   });
 }
 
-/// Waits `ms`, or less if the caller's signal fires; the caller checks `signal.aborted`.
+// Waits `ms`, or less if the caller's signal fires; the caller checks `signal.aborted`.
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
     const done = () => {
@@ -96,7 +97,7 @@ function quietly(action) {
 
 let decoder;
 
-/// The result object, from bytes the core has checked: decoded as `Response.text()` would.
+// The result object, from bytes the core has checked: decoded as `Response.text()` would.
 export function parseJsonBytes(bytes) {
   decoder ??= new TextDecoder();
   return JSON.parse(decoder.decode(bytes));
