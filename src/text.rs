@@ -42,7 +42,7 @@ pub fn number(x: f64) -> String {
 }
 
 // Searching and splitting by bytes: the texts are short and the separators ASCII, and core's
-// pattern searchers (two-way, memchr, Unicode whitespace tables) would add 4 KB of wasm.
+// pattern searchers (two-way, memchr, Unicode whitespace tables) cost 3.4 KB of wasm.
 
 /// Where `needle` first occurs in `text`.
 pub fn find(text: &str, needle: &str) -> Option<usize> {
