@@ -21,10 +21,14 @@ pub fn parse(value: &str, now_ms: f64) -> Option<f64> {
 /// Digits, with an optional fraction (not in the RFC but harmless to honour). Parsed by hand:
 /// `str::parse::<f64>` would bring a float parser into the `.wasm` for this one header.
 fn delay_seconds(value: &str) -> Option<f64> {
-    let (whole, fraction) = text::split_once(value, ".").unwrap_or((value, ""));
+    // A second dot fails `digit_value`; a dot needs digits on both sides.
+    let (whole, fraction) = match text::split_once(value, ".") {
+        Some((_, "")) => return None,
+        Some(parts) => parts,
+        None => (value, ""),
+    };
     let digit_value = |text: &str| text.bytes().try_fold(0f64, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')));
-    let has_dot = text::position(value, b'.').is_some();
-    if whole.is_empty() || text::position(fraction, b'.').is_some() || (has_dot && fraction.is_empty()) {
+    if whole.is_empty() {
         return None;
     }
     let whole = digit_value(whole)?;
