@@ -367,7 +367,13 @@ fn plain_run(bytes: &[u8]) -> usize {
         done += 8;
     }
     let tail = chunks.remainder();
-    done + tail.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(tail.len())
+    done + tail.iter().position(|&b| ends_plain_run(b)).unwrap_or(tail.len())
+}
+
+/// The bytes `plain_run` stops at, one at a time.
+#[inline(always)]
+fn ends_plain_run(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
 }
 
 #[cfg(test)]
@@ -420,10 +426,10 @@ mod tests {
     fn plain_runs_stop_at_the_first_quote_backslash_or_control_character() {
         for text in ["", "abc", "abcdefgh", "abcdefghijklmnop\"", "ab\\cdefghij", "abcdefghi\u{1}", "é€😀 plain\"x", "\u{7f}\u{80}\u{1f}"] {
             let bytes = text.as_bytes();
-            let want = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len());
+            let want = bytes.iter().position(|&b| ends_plain_run(b)).unwrap_or(bytes.len());
             for start in 0..bytes.len() {
                 let rest = &bytes[start..];
-                let want_rest = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+                let want_rest = rest.iter().position(|&b| ends_plain_run(b)).unwrap_or(rest.len());
                 assert_eq!(plain_run(rest), want_rest, "{text:?} from {start}");
             }
             assert_eq!(plain_run(bytes), want, "{text:?}");
