@@ -9,20 +9,20 @@ export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)
 
 WASM := outboundsync_core_bg.wasm
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
-# leaves out core::fmt and every panic message, which stable's prebuilt core keeps (BENCHMARKS.md).
-# Tests and the native core use stable.
+# leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps
+# (BENCHMARKS.md). Tests and the native core use stable.
 export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
 SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
 .PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
-demo: tools pkg
+demo: pkg
 	node js-examples/demo.mjs
 
-test: tools test-tools test-native pkg
+test: test-tools test-native pkg
 	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
 
-bench: tools pkg
+bench: pkg
 	node --expose-gc bench/bench.mjs
 
 tools:
@@ -31,13 +31,14 @@ tools:
 test-tools:
 	scripts/ensure-tools.sh test
 
-pkg: pkg/package.json
+# A fresh clone's `make pkg` installs the tools first (ensure-tools.sh skips what is there).
+pkg: tools pkg/package.json
 
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR=target/shipped \
-	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack \
-	  -- --features standalone -Z build-std=core,alloc
+	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
 	wasm-opt -Oz --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 

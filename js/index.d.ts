@@ -1,40 +1,7 @@
-// Types for the outboundsync package. The shapes follow the OutboundSync API v1 docs for
-// GET /api/v1/me; the error classes and codes are the package's stable contract.
+// Types for the outboundsync package. The result types come from the Rust model (see the
+// marker below); the error classes and codes are the package's stable contract.
 
-export type ConnectionScope = 'account' | 'connection';
-
-export interface Account {
-  /** OutboundSync account owner ID for the API key. */
-  id: number;
-  /** Account owner email, when available. */
-  email: string | null;
-}
-
-export interface ApiKeyInfo {
-  /** The key name shown in the OutboundSync admin app. */
-  name: string;
-  /** Current key scopes. New v1 keys use ["read"]. */
-  scopes: string[];
-  /** Whether the key is account-wide or scoped to one CRM connection. */
-  connectionScope: ConnectionScope;
-}
-
-export interface Connection {
-  /** OutboundSync connection ID. */
-  id: number;
-  /** CRM profile for the connection, such as HUBSPOT or SALESFORCE. */
-  crm: string;
-  /** CRM organization ID, when OutboundSync has one. */
-  organizationId: string | null;
-  /** CRM organization domain, when OutboundSync has one. */
-  organizationDomain: string | null;
-}
-
-export interface OutboundSyncMe {
-  account: Account;
-  apiKey: ApiKeyInfo;
-  connections: Connection[];
-}
+// @model: the result types, generated from src/model.rs (tsify) by scripts/assemble-pkg.mjs.
 
 /** What the client hands to `fetch`: only what every runtime (workerd included) accepts. */
 export interface OutboundSyncRequestInit {

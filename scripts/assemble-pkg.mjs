@@ -17,9 +17,8 @@ const GLUE_MODULE = './outboundsync_core_bg.js';
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 
-// The glue, with its imports of our JS modules (wasm-bindgen snippets: js/errors.js,
-// js/transport.js, js/runtime.js) pointed at copies next to it. errors.mjs is also what the
-// entries export the classes from.
+// The glue, with its imports of our JS modules (wasm-bindgen snippets: js/errors.js) pointed at
+// copies next to it. errors.mjs is also what the entries export the classes from.
 copyFileSync(join(bindgen, WASM), join(pkg, WASM));
 const snippetDir = readdirSync(join(bindgen, 'snippets')).find((d) => existsSync(join(bindgen, 'snippets', d, 'js', 'errors.js')));
 if (!snippetDir) throw new Error('build/bindgen/snippets/*/js/errors.js not found: did wasm-pack build run?');
@@ -59,8 +58,23 @@ rmSync(join(pkg, 'core-entry.mjs'));
 
 const entries = ['api.mjs', 'node.cjs', 'node.mjs', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'deno.mjs', 'index.mjs'];
 for (const entry of entries) copyFileSync(join(root, 'js', 'entries', entry), join(pkg, entry));
-copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
-copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.mts'));
+// The result types come from the Rust model: tsify writes them into wasm-bindgen's .d.ts (the
+// exports themselves are skip_typescript), and they replace the marker line in js/index.d.ts.
+const MODEL_TYPES = ['OutboundSyncMe', 'Account', 'ApiKeyInfo', 'ConnectionScope', 'Connection'];
+const generated = readFileSync(join(bindgen, 'outboundsync_core.d.ts'), 'utf8')
+  .replace(/^\/\* (?:tslint:disable|eslint-disable) \*\/\n/gm, '')
+  .trim();
+const declared = [...generated.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
+const exported = [...generated.matchAll(/^export .*/gm)];
+if (exported.length !== declared.length || MODEL_TYPES.some((t) => !declared.includes(t))) {
+  throw new Error(`wasm-bindgen's .d.ts does not hold exactly the model types (${MODEL_TYPES.join(', ')}):\n${generated}`);
+}
+const MARKER = /^\/\/ @model: .*$/m;
+const handTyped = readFileSync(join(root, 'js', 'index.d.ts'), 'utf8');
+if (!MARKER.test(handTyped)) throw new Error('js/index.d.ts has no // @model: marker line');
+const types = handTyped.replace(MARKER, `// Generated from src/model.rs (tsify).\n${generated}`);
+writeFileSync(join(pkg, 'index.d.ts'), types);
+writeFileSync(join(pkg, 'index.d.mts'), types);
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
 chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));

@@ -1,13 +1,11 @@
 //! What one HTTP attempt's outcome means for the whole call: a result, a retry after a pause,
 //! or a final error. The boundary performs attempts; this decides, without a JS engine.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::body;
 use crate::config::Config;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::body::MeJson;
+use crate::body::MeBody;
 use crate::retry::{self, Decision};
 use crate::retry_after;
 use crate::status::{self, FailedResponse};
@@ -22,7 +20,7 @@ pub enum Outcome {
     Response {
         status: u16,
         /// Empty for redirects, whose bodies are never read.
-        body: String,
+        body: Vec<u8>,
         request_id: Option<String>,
         retry_after: Option<String>,
     },
@@ -33,8 +31,8 @@ pub enum Outcome {
 
 #[derive(Debug, PartialEq)]
 pub enum Step {
-    /// The result, as JSON text for `JSON.parse`.
-    Done(MeJson),
+    /// The result.
+    Done(MeBody),
     /// Wait this long, then try again.
     Retry { wait_ms: f64 },
     Fail(ClientError),

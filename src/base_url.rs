@@ -5,11 +5,8 @@
 //! differently from us (backslashes, percent-escapes or credentials in the authority,
 //! shorthand IPv4 like `127.1`) is refused or treated as not-loopback, never the reverse.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::text;
 
 pub const DEFAULT_BASE_URL: &str = "https://app.outboundsync.com";
 pub const ME_PATH: &str = "/api/v1/me";
@@ -22,17 +19,17 @@ pub fn me_url(base: &str) -> Result<String, ClientError> {
     if base.bytes().any(|b| !b.is_ascii_graphic() || b == b'\\') {
         return Err(invalid("it contains whitespace, a backslash or a non-ASCII character"));
     }
-    let Some((scheme, rest)) = text::split_once(base, "://") else {
+    let Some((scheme, rest)) = base.split_once("://") else {
         return Err(invalid("it is not an absolute http(s) URL"));
     };
     if base.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(invalid("it has a query or fragment"));
     }
-    let (authority, path) = rest.split_at_checked(text::position(rest, b'/').unwrap_or(rest.len())).unwrap_or((rest, ""));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     if authority.is_empty() {
         return Err(invalid("it has no host"));
     }
-    if text::position(authority, b'@').is_some() {
+    if authority.contains('@') {
         return Err(invalid("it contains credentials"));
     }
     let scheme = if scheme.eq_ignore_ascii_case("https") {
@@ -58,9 +55,9 @@ pub fn me_url(base: &str) -> Result<String, ClientError> {
 /// The host part of `host[:port]` or `[v6][:port]`, lower-cased by the caller's comparison.
 fn host_of(authority: &str) -> &str {
     let end = if authority.starts_with('[') {
-        text::position(authority, b']').map(|i| i + 1)
+        authority.find(']').map(|i| i + 1)
     } else {
-        text::position(authority, b':')
+        authority.find(':')
     };
     end.and_then(|end| authority.get(..end)).unwrap_or(authority)
 }
@@ -69,10 +66,8 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let octet = |o: &str| {
-        !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) <= 255
-    };
-    text::fields(host, b'.').count() == 4 && text::fields(host, b'.').next() == Some("127") && text::fields(host, b'.').all(octet)
+    let octet = |o: &str| o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
+    host.split('.').count() == 4 && host.split('.').next() == Some("127") && host.split('.').all(octet)
 }
 
 #[cfg(test)]

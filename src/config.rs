@@ -2,13 +2,10 @@
 //! before any request. The boundary reads JS values into `OptionValue`s; everything that
 //! decides is here, testable without a JS engine.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::base_url::{self, DEFAULT_BASE_URL};
 use crate::error::{ClientError, ErrorCode};
 use crate::key::{ApiKey, KeySource};
 use crate::messages;
-use crate::text::{self, number};
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -33,7 +30,7 @@ impl OptionValue {
     fn type_name(&self) -> String {
         match self {
             OptionValue::Absent => "undefined".into(),
-            OptionValue::Number(n) => ["the number ", &number(*n)].concat(),
+            OptionValue::Number(n) => format!("the number {n}"),
             OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
             OptionValue::Str(_) => "a string".into(),
             OptionValue::Other(t) => (*t).into(),
@@ -72,8 +69,8 @@ impl Config {
     /// `scheme://host[:port]`, for messages: where the request went, without the path.
     pub fn origin(&self) -> &str {
         let url = self.me_url.as_str();
-        let after_scheme = text::find(url, "://").map_or(0, |i| i + 3);
-        let end = url.get(after_scheme..).and_then(|rest| text::position(rest, b'/')).map_or(url.len(), |i| after_scheme + i);
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        let end = url.get(after_scheme..).and_then(|rest| rest.find('/')).map_or(url.len(), |i| after_scheme + i);
         url.get(..end).unwrap_or(url)
     }
 }

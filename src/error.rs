@@ -3,8 +3,6 @@
 //! `Debug` is written by hand: an error never holds the key, but the derive would also print
 //! server text verbatim, and we want one reviewed place that decides what is shown.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use core::fmt;
 
 /// Which exported JS class a failure becomes. The names are the contract: they are the

@@ -1,11 +1,8 @@
 //! API key checks. The key is an account secret: this module is the only one that looks
 //! inside it, and what leaves it is either the key itself (for the header) or a hint.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::text;
 
 pub const KEY_PREFIX: &str = "osapi_";
 
@@ -48,7 +45,7 @@ impl ApiKey {
 
     /// Server text is quoted in errors; a hostile or confused server could echo the key back.
     pub fn redact(&self, text: String) -> String {
-        text::replace_all(text, &self.0, "[redacted]")
+        text.replace(&self.0, "[redacted]")
     }
 
     pub fn has_prefix(&self) -> bool {

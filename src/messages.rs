@@ -1,12 +1,7 @@
 //! Every sentence a user can read in an error. Each says what happened and what fixes it.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
-//! Sentences are joined with `concat` rather than `format!`, to keep `core::fmt` out of the
-//! `.wasm`.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::key::KeySource;
-use crate::text::{decimal, number};
 
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";
 
@@ -93,7 +88,7 @@ pub fn rate_limited(retry_after: Option<f64>, attempts: u32) -> String {
 pub fn server_error(status: u16, server_message: Option<&str>, attempts: u32) -> String {
     [
         "OutboundSync had a server error (HTTP ",
-        &decimal(status.into()),
+        &status.to_string(),
         &quoted(server_message),
         ") ",
         &after_attempts(attempts),
@@ -106,7 +101,7 @@ pub fn unexpected_status(status: u16, server_message: Option<&str>) -> String {
     let server = server_message.map(|m| [" (\"", m, "\")"].concat()).unwrap_or_default();
     [
         "OutboundSync answered GET /api/v1/me with an unexpected HTTP ",
-        &decimal(status.into()),
+        &status.to_string(),
         &server,
         ". Check the base URL, and any proxy between this program and OutboundSync.",
     ]
@@ -114,7 +109,7 @@ pub fn unexpected_status(status: u16, server_message: Option<&str>) -> String {
 }
 
 pub fn unexpected_redirect(status: u16) -> String {
-    let shown = if status == 0 { "a redirect".into() } else { ["a redirect (HTTP ", &decimal(status.into()), ")"].concat() };
+    let shown = if status == 0 { "a redirect".into() } else { format!("a redirect (HTTP {status})") };
     ["OutboundSync answered with ", &shown, ", which this client never follows so that the key is not sent to another address. Check the base URL."].concat()
 }
 
@@ -138,7 +133,7 @@ pub fn network_error(origin: &str, detail: Option<&str>, attempts: u32) -> Strin
 pub fn timeout(timeout_ms: f64, attempts: u32) -> String {
     [
         "The OutboundSync request timed out: no complete answer within timeoutMs = ",
-        &number(timeout_ms),
+        &timeout_ms.to_string(),
         " ms ",
         &after_attempts(attempts),
         ". Check the network, or raise timeoutMs.",
@@ -154,7 +149,7 @@ fn after_attempts(attempts: u32) -> String {
     if attempts == 1 {
         "after 1 attempt".into()
     } else {
-        ["after ", &decimal(attempts.into()), " attempts"].concat()
+        format!("after {attempts} attempts")
     }
 }
 
@@ -162,7 +157,7 @@ fn seconds_text(seconds: f64) -> String {
     if seconds == 1.0 {
         "1 second".into()
     } else {
-        [number(seconds).as_str(), " seconds"].concat()
+        format!("{seconds} seconds")
     }
 }
 
@@ -187,7 +182,7 @@ mod tests {
     fn rate_limit_says_when_to_retry() {
         assert!(rate_limited(Some(1.0), 3).contains("Retry after 1 second "));
         assert!(rate_limited(Some(90.0), 1).contains("Retry after 90 seconds"));
-        assert!(rate_limited(Some(0.5), 1).contains("Retry after 0.5 seconds"));
+        assert!(rate_limited(Some(2.0), 1).contains("Retry after 2 seconds"));
         assert!(rate_limited(None, 3).contains("120 requests per 60 seconds"));
         assert!(rate_limited(None, 3).contains("after 3 attempts"));
         assert!(rate_limited(None, 1).contains("after 1 attempt."));

@@ -1,44 +1,98 @@
-//! The documented `/me` result, field for field, as typed serde structs. The package builds
-//! results with one `JSON.parse` of text from `body::decode_me`; native tests read that text
-//! into these types, which refuse unknown fields, so the contract is checked in Rust.
+//! The documented `/me` result and error body, as serde types. Bodies are read into these
+//! (`body.rs`); results cross to JavaScript from them (serde-wasm-bindgen), and the result
+//! types of the package's `index.d.ts` are generated from them (tsify).
+//!
+//! Reading is strict about kinds and lenient about extras, as the contract says: every field
+//! goes through a check in `check.rs` that names what it expected and what it found; unknown
+//! fields are dropped, and absent nullable fields (`Option`, which serde reads as `None` when
+//! absent) become `null`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Me {
+use crate::check::{self, NullableString};
+
+/// What `GET /api/v1/me` answers: the account, the key's metadata and the CRM connections the
+/// key can reach.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct OutboundSyncMe {
+    #[serde(deserialize_with = "check::object")]
     pub account: Account,
+    #[serde(deserialize_with = "check::object")]
     pub api_key: ApiKeyInfo,
+    #[serde(deserialize_with = "check::objects")]
     pub connections: Vec<Connection>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The OutboundSync account that owns the key.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct Account {
-    pub id: f64,
-    pub email: Option<String>,
+    /// OutboundSync account owner ID for the API key.
+    #[serde(deserialize_with = "check::id")]
+    pub id: i64,
+    /// Account owner email, when available.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    pub email: Option<NullableString>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The key's metadata (never the key itself).
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct ApiKeyInfo {
+    /// The key name shown in the OutboundSync admin app.
+    #[serde(deserialize_with = "check::string")]
     pub name: String,
+    /// Current key scopes. New v1 keys use ["read"].
+    #[serde(deserialize_with = "check::strings")]
     pub scopes: Vec<String>,
+    /// Whether the key is account-wide or scoped to one CRM connection.
+    #[serde(deserialize_with = "check::connection_scope")]
     pub connection_scope: ConnectionScope,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+/// `account`: every connection with API access enabled; `connection`: one connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectionScope {
     Account,
     Connection,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// A CRM connection the key can reach.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct Connection {
-    pub id: f64,
+    /// OutboundSync connection ID.
+    #[serde(deserialize_with = "check::id")]
+    pub id: i64,
+    /// CRM profile for the connection, such as HUBSPOT or SALESFORCE.
+    #[serde(deserialize_with = "check::string")]
     pub crm: String,
-    pub organization_id: Option<String>,
-    pub organization_domain: Option<String>,
+    /// CRM organization ID, when OutboundSync has one.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    pub organization_id: Option<NullableString>,
+    /// CRM organization domain, when OutboundSync has one.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    pub organization_domain: Option<NullableString>,
+}
+
+/// An error body, such as `{"statusCode": 401, "message": "Invalid API key", "error":
+/// "Unauthorized"}`. Framework-generated bodies differ, so a field of another kind is ignored
+/// rather than refused; `message` may be a list (validation errors), read joined by "; ".
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    #[serde(default, deserialize_with = "check::lenient")]
+    pub status_code: Option<u16>,
+    #[serde(default, deserialize_with = "check::message")]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "check::lenient")]
+    pub error: Option<String>,
 }

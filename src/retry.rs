@@ -1,7 +1,5 @@
 //! When to try again, and how long to wait first.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::error::ErrorCode;
 
 /// A server asking for a longer pause than this is not waited for: the call fails at once with

@@ -1,7 +1,5 @@
 //! What an HTTP status means for a `/me` call: success, or which error it becomes.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 

@@ -1,7 +1,5 @@
 //! `ClientError` to an instance of the JS class in `js/errors.js`.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 

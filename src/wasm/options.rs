@@ -1,7 +1,5 @@
 //! Reading the argument of the exported functions: a key string, or an options object.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,11 +9,12 @@ use crate::config::{OptionValue, RawOptions};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 
+use super::fetch::Fetch;
 use super::runtime;
 
 pub struct CallArgs {
     pub raw: RawOptions,
-    pub fetch: Function,
+    pub fetch: Fetch,
     pub signal: Option<AbortSignal>,
 }
 
@@ -40,14 +39,16 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)? })
 }
 
-fn fetch_function(value: JsValue) -> Result<Function, ClientError> {
+fn fetch_function(value: JsValue) -> Result<Fetch, ClientError> {
     if value.is_undefined() || value.is_null() {
-        return runtime::global_fetch().ok_or_else(|| {
-            invalid("fetch", "a fetch function, since this runtime has no global fetch", "undefined")
-        });
+        return if runtime::has_global_fetch() {
+            Ok(Fetch::Global)
+        } else {
+            Err(invalid("fetch", "a fetch function, since this runtime has no global fetch", "undefined"))
+        };
     }
     let shown = type_name(&value);
-    value.dyn_into::<Function>().map_err(|_| invalid("fetch", "a function", &shown))
+    value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| invalid("fetch", "a function", &shown))
 }
 
 /// Duck-typed rather than `instanceof`, so signals from another realm or a polyfill work.

@@ -1,29 +1,12 @@
-//! What the runtime offers (`js/runtime.js`): the environment, the global `fetch`, and whether
-//! this is a browser page.
+//! What the runtime offers, found through `globalThis` only: Node, Deno, Bun, workers and edge
+//! runtimes have no `window`. Every read may throw (a runtime denying access); that reads as
+//! "not there".
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-use js_sys::Function;
+use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::config::Environment;
-
-#[wasm_bindgen(module = "/js/runtime.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = envVar)]
-    fn env_var(name: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = isBrowserPage)]
-    fn is_browser_page() -> bool;
-    #[wasm_bindgen(js_name = globalFetch)]
-    pub fn global_fetch() -> Option<Function>;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// Takes a JS string, so text made in JS is parsed without passing through wasm.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
-}
 
 /// Reads only the variables the caller did not give as options: `process.env` is slow to read
 /// in Node, and a key given is a key that needs no lookup.
@@ -33,4 +16,36 @@ pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
         base_url: if need_base_url { env_var("OUTBOUNDSYNC_BASE_URL") } else { None },
         is_browser_page: is_browser_page(),
     }
+}
+
+pub fn has_global_fetch() -> bool {
+    property(&js_sys::global(), "fetch").is_some_and(|f| f.is_function())
+}
+
+/// A property, if `target` is an object that has it (not null or undefined) and reading it
+/// does not throw.
+pub fn property(target: &JsValue, name: &str) -> Option<JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return None;
+    }
+    Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals).
+fn env_var(name: &str) -> Option<String> {
+    let global = js_sys::global();
+    let from_process = property(&global, "process").and_then(|p| property(&p, "env")).and_then(|env| property(&env, name));
+    if let Some(value) = from_process.and_then(|v| v.as_string()) {
+        return Some(value);
+    }
+    let env = property(&global, "Deno").and_then(|deno| property(&deno, "env"))?;
+    let get: Function = property(&env, "get")?.dyn_into().ok()?;
+    get.call1(&env, &JsValue::from_str(name)).ok()?.as_string()
+}
+
+/// A browser page, where a key in the code is exposed to every visitor. Workers and edge
+/// runtimes have no `window` and `document`; nothing is ever called on them.
+fn is_browser_page() -> bool {
+    let global = js_sys::global();
+    property(&global, "window").is_some() && property(&global, "document").is_some()
 }

@@ -1,0 +1,267 @@
+//! The field checks behind the model (`model.rs`, through `deserialize_with`). Each reads one
+//! JSON value and, when its kind is wrong, fails with what it expected and what it found
+//! ("should be a number but is a string"); `body.rs` puts the field's path in front.
+//!
+//! serde's own messages would quote the server's values and name Rust types ("invalid type:
+//! string \"42\", expected i64"), so every kind goes through one visitor, `Check`, and each
+//! `Shape` accepts only the kinds it documents.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::model::ConnectionScope;
+
+/// Largest integer a JS number holds exactly; a larger id would silently change.
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    read::<Object<T>, D>(d).map(|Object(t)| t)
+}
+
+pub fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    read::<List<Object<T>>, D>(d).map(|List(items)| items.into_iter().map(|Object(t)| t).collect())
+}
+
+pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    read::<List<Text>, D>(d).map(|List(items)| items.into_iter().map(|Text(s)| s).collect())
+}
+
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    read::<Text, D>(d).map(|Text(s)| s)
+}
+
+/// An integer literal within JavaScript's safe range. Fractions and exponents are refused even
+/// when whole (`7.0`, `7e0`): ids are integers, and a server writing them otherwise is broken.
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    read::<Id, D>(d).map(|Id(n)| n)
+}
+
+pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionScope, D::Error> {
+    read::<Scope, D>(d).map(|Scope(s)| s)
+}
+
+/// Error bodies are quoted, never refused: a field of another kind reads as absent.
+pub fn lenient<'de, D: Deserializer<'de>, T: de::DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(T::deserialize(value).ok())
+}
+
+/// An error body's `message`: a string, or a list whose strings are joined (NestJS validation
+/// errors); anything else reads as absent.
+pub fn message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Array(items) => {
+            Some(items.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join("; "))
+        }
+        _ => None,
+    })
+}
+
+/// A value of a documented kind. Each method is one kind of JSON value; the defaults refuse it.
+pub(crate) trait Shape<'de>: Sized {
+    /// What the documentation promises here, for messages: "a string", "an object".
+    const EXPECTED: &'static str;
+    /// The same, for an array of these.
+    const LIST: &'static str = "an array";
+
+    fn map<A: MapAccess<'de>>(_: A) -> Result<Self, A::Error> {
+        Err(wrong::<Self, _>("an object"))
+    }
+    fn seq<A: SeqAccess<'de>>(_: A) -> Result<Self, A::Error> {
+        Err(wrong::<Self, _>("an array"))
+    }
+    fn string<E: de::Error>(_: &str) -> Result<Self, E> {
+        Err(wrong::<Self, _>("a string"))
+    }
+    fn integer<E: de::Error>(_: i128) -> Result<Self, E> {
+        Err(wrong::<Self, _>("a number"))
+    }
+    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
+        Err(wrong::<Self, _>("a number"))
+    }
+    fn boolean<E: de::Error>(_: bool) -> Result<Self, E> {
+        Err(wrong::<Self, _>("a boolean"))
+    }
+    fn null<E: de::Error>() -> Result<Self, E> {
+        Err(wrong::<Self, _>("null"))
+    }
+}
+
+fn wrong<'de, S: Shape<'de>, E: de::Error>(found: &str) -> E {
+    E::custom(format_args!("should be {} but is {found}", S::EXPECTED))
+}
+
+pub(crate) fn read<'de, S: Shape<'de>, D: Deserializer<'de>>(d: D) -> Result<S, D::Error> {
+    d.deserialize_any(Check(PhantomData))
+}
+
+/// The one visitor: hands each kind of value to the shape.
+struct Check<S>(PhantomData<S>);
+
+impl<'de, S: Shape<'de>> Visitor<'de> for Check<S> {
+    type Value = S;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(S::EXPECTED)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<S, A::Error> {
+        S::map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<S, A::Error> {
+        S::seq(seq)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<S, E> {
+        S::string(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<S, E> {
+        S::integer(v.into())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<S, E> {
+        S::integer(v.into())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<S, E> {
+        S::float(v)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<S, E> {
+        S::boolean(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<S, E> {
+        S::null()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<S, E> {
+        S::null()
+    }
+}
+
+impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Check<S> {
+    type Value = S;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A JSON object read into `T`'s derived `Deserialize` (which skips unknown keys).
+pub(crate) struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Shape<'de> for Object<T> {
+    const EXPECTED: &'static str = "an object";
+
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+    }
+}
+
+struct List<S>(Vec<S>);
+
+impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
+    const EXPECTED: &'static str = S::LIST;
+
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Check::<S>(PhantomData))? {
+            items.push(item);
+        }
+        Ok(List(items))
+    }
+}
+
+struct Text(String);
+
+impl<'de> Shape<'de> for Text {
+    const EXPECTED: &'static str = "a string";
+    const LIST: &'static str = "an array of strings";
+
+    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(Text(s.to_owned()))
+    }
+}
+
+/// A string where the docs say "string or null". Fields hold `Option<NullableString>`: serde's
+/// `Option` reads `null` and an absent field as `None` and hands anything else to this, which
+/// names both kinds it would have taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct NullableString(pub String);
+
+impl core::ops::Deref for NullableString {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Shape<'de> for NullableString {
+    const EXPECTED: &'static str = "a string or null";
+
+    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(NullableString(s.to_owned()))
+    }
+}
+
+impl<'de> Deserialize<'de> for NullableString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d)
+    }
+}
+
+pub(crate) struct Id(pub i64);
+
+impl<'de> Shape<'de> for Id {
+    const EXPECTED: &'static str = "a number";
+
+    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
+        match i64::try_from(n) {
+            Ok(n) if n.abs() <= MAX_SAFE_INTEGER => Ok(Id(n)),
+            _ => Err(not_safe()),
+        }
+    }
+    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
+        Err(not_safe())
+    }
+}
+
+fn not_safe<E: de::Error>() -> E {
+    E::custom("is not an integer within JavaScript's safe range")
+}
+
+pub(crate) struct Scope(pub ConnectionScope);
+
+impl<'de> Shape<'de> for Scope {
+    const EXPECTED: &'static str = "\"account\" or \"connection\"";
+
+    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
+        match s {
+            "account" => Ok(Scope(ConnectionScope::Account)),
+            "connection" => Ok(Scope(ConnectionScope::Connection)),
+            _ => Err(E::custom("is neither \"account\" nor \"connection\"")),
+        }
+    }
+}
+
+/// Every element of an array checked as `S`, none kept: for checks that build nothing.
+pub(crate) struct Each<S>(PhantomData<S>);
+
+impl<'de, S: Shape<'de>> Shape<'de> for Each<S> {
+    const EXPECTED: &'static str = S::LIST;
+
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element_seed(Check::<S>(PhantomData))?.is_some() {}
+        Ok(Each(PhantomData))
+    }
+}
+
+/// The whole body: an object holding `T`.
+pub struct Body<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Body<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        object(d).map(Body)
+    }
+}

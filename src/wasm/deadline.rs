@@ -1,0 +1,94 @@
+//! The timer and the caller's signal around one attempt, or one wait between attempts. Whichever
+//! comes first settles `stopped`, aborts the attempt's `AbortController` (so fetch drops the
+//! request) and is remembered. Dropping a `Deadline` clears the timer and stops listening, so
+//! cancellation follows ownership (the idea of reqwest's `AbortGuard`).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, AbortSignal};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global timers, bound directly: every runtime has them, not all have `window`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// The time ran out.
+    Elapsed,
+    /// The caller's signal fired.
+    Aborted,
+}
+
+pub struct Deadline {
+    stop: Rc<Cell<Option<Stop>>>,
+    stopped: Promise,
+    timer: JsValue,
+    _on_timer: Closure<dyn FnMut()>,
+    listening: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl Deadline {
+    /// Starts the timer and listens to `signal`. A signal whose `addEventListener` throws (a
+    /// duck-typed one) is not listened to; the caller still checks its `aborted` between attempts.
+    pub fn start(ms: f64, signal: Option<&AbortSignal>, controller: Option<AbortController>) -> Deadline {
+        let stop = Rc::new(Cell::new(None));
+        let mut resolve = None;
+        let stopped = Promise::new(&mut |res, _| resolve = Some(res));
+        let settle: Rc<dyn Fn(Stop)> = {
+            let stop = Rc::clone(&stop);
+            Rc::new(move |why| {
+                if stop.get().is_some() {
+                    return;
+                }
+                stop.set(Some(why));
+                if let Some(controller) = &controller {
+                    controller.abort();
+                }
+                if let Some(resolve) = &resolve {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            })
+        };
+        let on_timer = {
+            let settle = Rc::clone(&settle);
+            Closure::<dyn FnMut()>::new(move || settle(Stop::Elapsed))
+        };
+        let timer = set_timeout(on_timer.as_ref().unchecked_ref(), ms);
+        let listening = signal.and_then(|signal| {
+            let on_abort = Closure::<dyn FnMut()>::new(move || settle(Stop::Aborted));
+            let added = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+            added.is_ok().then(|| (signal.clone(), on_abort))
+        });
+        Deadline { stop, stopped, timer, _on_timer: on_timer, listening }
+    }
+
+    /// Resolves when the deadline stops; never rejects.
+    pub fn stopped(&self) -> &Promise {
+        &self.stopped
+    }
+
+    pub fn stop(&self) -> Option<Stop> {
+        self.stop.get()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some((signal, on_abort)) = self.listening.take() {
+            if signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref()).is_err() {
+                // Still attached to a signal that refused to let go: it must stay callable.
+                on_abort.forget();
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! One HTTP attempt through web-sys's fetch types: a `RequestInit` (method, headers, redirect,
+//! signal, and nothing else: workerd throws on options it does not support), the global `fetch`
+//! or the caller's, and the `Response` read for its status, two headers and the body's bytes,
+//! each step raced against the attempt's `Deadline`. The core settles what came back.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response};
+
+use super::deadline::{Deadline, Stop};
+use super::runtime::property as get;
+use crate::attempt::Outcome;
+use crate::config::Config;
+use crate::status;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, bound as reqwest's wasm backend binds it: Node, Deno, Bun, workers
+    /// and edge runtimes have no `window`. `catch`: fetch may throw instead of rejecting.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
+
+pub enum FromJs {
+    Nothing,
+    Cause(JsValue),
+    Body(Uint8Array),
+}
+
+/// Which `fetch` performs the request.
+pub enum Fetch {
+    Global,
+    /// The caller's `fetch` option, called with the same two arguments.
+    Custom(Function),
+}
+
+impl Fetch {
+    fn send(&self, url: &str, init: &RequestInit) -> Result<Promise, JsValue> {
+        match self {
+            Fetch::Global => global_fetch(url, init),
+            // `resolve`: a custom fetch may return a value or a thenable rather than a Promise.
+            Fetch::Custom(f) => f.call2(&js_sys::global(), &JsValue::from_str(url), init).map(|v| Promise::resolve(&v)),
+        }
+    }
+}
+
+pub enum Attempt {
+    /// What the core settles, with the JS values behind it: the error behind a failure (for
+    /// `cause`), the body's bytes as JavaScript holds them (for `JSON.parse`).
+    Done { outcome: Outcome, from_js: FromJs },
+    /// The caller's signal fired.
+    Aborted,
+}
+
+pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal>) -> Attempt {
+    let controller = match AbortController::new() {
+        Ok(controller) => controller,
+        Err(cause) => return failed(cause, None),
+    };
+    let init = request_init(config, &controller.signal());
+    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
+    let response = match fetch.send(&config.me_url, &init) {
+        Ok(sent) => match finish(sent, &deadline).await {
+            Ok(response) => response,
+            Err(ended) => return ended,
+        },
+        Err(cause) => return failed(cause, None),
+    };
+    let Some(status) = status_of(&response) else {
+        return failed(response, Some("fetch did not resolve to a Response".into()));
+    };
+    let response: Response = response.unchecked_into();
+    let request_id = header(&response, "x-request-id");
+    let retry_after = header(&response, "retry-after");
+    // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
+    let (body, from_js) = if status::is_redirect(status) {
+        (Vec::new(), FromJs::Nothing)
+    } else {
+        let read = match response.array_buffer() {
+            Ok(read) => read,
+            Err(cause) => return failed(cause, None),
+        };
+        match finish(read, &deadline).await {
+            Ok(buffer) => {
+                let bytes = Uint8Array::new(&buffer);
+                (bytes.to_vec(), FromJs::Body(bytes))
+            }
+            Err(ended) => return ended,
+        }
+    };
+    Attempt::Done { outcome: Outcome::Response { status, body, request_id, retry_after }, from_js }
+}
+
+/// Waits `ms`, or less if the caller's signal fires (then `Err`).
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
+    let deadline = Deadline::start(ms, signal, None);
+    let _ = JsFuture::from(deadline.stopped().clone()).await;
+    match deadline.stop() {
+        Some(Stop::Aborted) => Err(()),
+        _ => Ok(()),
+    }
+}
+
+fn request_init(config: &Config, signal: &AbortSignal) -> RequestInit {
+    // A plain object, not `Headers`: what a custom fetch receives reads like any fetch call.
+    let headers = Object::new();
+    let authorization = ["Bearer ", config.key.expose()].concat();
+    let _ = Reflect::set(&headers, &"Authorization".into(), &authorization.into());
+    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    // Refused redirects without `redirect: 'error'`, which workerd and Vercel Edge throw on:
+    // Node then returns the real 3xx, browsers an `opaqueredirect` with status 0.
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(signal));
+    init
+}
+
+/// The promise's value, unless the deadline stopped first.
+async fn finish(promise: Promise, deadline: &Deadline) -> Result<JsValue, Attempt> {
+    let settled = JsFuture::from(Promise::race(&Array::of2(&promise, deadline.stopped()))).await;
+    match (deadline.stop(), settled) {
+        (Some(Stop::Aborted), _) => Err(Attempt::Aborted),
+        (Some(Stop::Elapsed), _) => Err(Attempt::Done { outcome: Outcome::TimedOut, from_js: FromJs::Nothing }),
+        (None, Ok(value)) => Ok(value),
+        (None, Err(cause)) => Err(failed(cause, None)),
+    }
+}
+
+fn failed(cause: JsValue, detail: Option<String>) -> Attempt {
+    let detail = detail.or_else(|| describe(&cause));
+    let from_js = if cause.is_undefined() { FromJs::Nothing } else { FromJs::Cause(cause) };
+    Attempt::Done { outcome: Outcome::NetworkFailure { detail }, from_js }
+}
+
+/// Duck-typed, so a polyfilled or cross-realm `Response` works; anything without a status in
+/// 0..=999 is not a response.
+fn status_of(response: &JsValue) -> Option<u16> {
+    let status = get(response, "status")?.as_f64()?;
+    (status.fract() == 0.0 && (0.0..=999.0).contains(&status)).then_some(status as u16)
+}
+
+fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).ok().flatten()
+}
+
+/// Node's fetch rejects with "fetch failed" and keeps the useful part in `cause` (ECONNREFUSED,
+/// "bad port"); browsers only give a message. The core cleans and redacts it.
+fn describe(error: &JsValue) -> Option<String> {
+    let text = |v: Option<JsValue>| v.and_then(|v| v.as_string());
+    let from_cause = get(error, "cause").filter(JsValue::is_object).and_then(|c| text(get(&c, "code")).or_else(|| text(get(&c, "message"))));
+    from_cause.or_else(|| text(get(error, "message")))
+}

@@ -1,0 +1,49 @@
+//! The result as JavaScript values. A body with exactly the documented fields is parsed by the
+//! engine's own `JSON.parse` from its bytes, never copied out of wasm memory; a body read into
+//! the model crosses with serde-wasm-bindgen. Either way: plain objects and arrays, ids as
+//! numbers, `null` for absent nullable fields. BENCHMARKS.md has the figures behind the split.
+
+use js_sys::{JsString, Uint8Array};
+use serde::Serialize;
+use serde_wasm_bindgen::Serializer;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::body::MeBody;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `TextDecoder#decode` returning the JS string itself (web-sys's binding returns a Rust
+    /// `String`, which would copy the text back into wasm).
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new() -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &Uint8Array) -> Result<JsString, JsValue>;
+
+    /// `JSON.parse` of a JS string (js-sys's takes `&str`, another copy).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+
+    /// The parsed result; a typed getter reads `connections` with no key crossing from wasm.
+    type ParsedMe;
+    #[wasm_bindgen(method, getter)]
+    fn connections(this: &ParsedMe) -> JsValue;
+}
+
+/// `bytes` is the body as JavaScript holds it (for `MeBody::Exact`). An `Err` is a JS error
+/// from the engine, which the caller reports as an invalid response.
+pub fn to_js(body: MeBody, bytes: Option<&Uint8Array>, connections_only: bool) -> Result<JsValue, JsValue> {
+    match body {
+        MeBody::Exact => {
+            let bytes = bytes.ok_or(JsValue::UNDEFINED)?;
+            let me = json_parse(&TextDecoder::new()?.decode(bytes)?)?;
+            Ok(if connections_only { me.unchecked_into::<ParsedMe>().connections() } else { me })
+        }
+        MeBody::Read(me) => {
+            let serializer = Serializer::json_compatible();
+            let value = if connections_only { me.connections.serialize(&serializer) } else { me.serialize(&serializer) };
+            value.map_err(JsValue::from)
+        }
+    }
+}
