@@ -3,7 +3,8 @@
 //! request) and is remembered. Dropping a `Deadline` clears the timer and stops listening, so
 //! cancellation follows ownership (the idea of reqwest's `AbortGuard`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -13,9 +14,10 @@ use web_sys::{AbortController, AbortSignal};
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global timers, bound directly: every runtime has them, not all have `window`.
+    /// The global timers, bound directly: every runtime has them, not all have `window`. The
+    /// timer's id travels as setTimeout's extra argument to one shared callback.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    fn set_timeout(handler: &Function, ms: f64, id: u32) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
 }
@@ -28,11 +30,26 @@ pub enum Stop {
     Aborted,
 }
 
+type Settle = Rc<dyn Fn(Stop)>;
+
+thread_local! {
+    /// One callback for every timer (a closure per timer costs more than the rest of an
+    /// attempt's set-up in Node), and the deadlines whose timers are running, by id.
+    static ON_TIMER: Closure<dyn FnMut(u32)> = Closure::new(|id| {
+        let settle = RUNNING.with(|running| running.borrow().get(&id).cloned());
+        if let Some(settle) = settle {
+            settle(Stop::Elapsed);
+        }
+    });
+    static RUNNING: RefCell<HashMap<u32, Settle>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
 pub struct Deadline {
+    id: u32,
     stop: Rc<Cell<Option<Stop>>>,
     stopped: Promise,
     timer: JsValue,
-    _on_timer: Closure<dyn FnMut()>,
     listening: Option<(AbortSignal, Closure<dyn FnMut()>)>,
 }
 
@@ -43,7 +60,7 @@ impl Deadline {
         let stop = Rc::new(Cell::new(None));
         let mut resolve = None;
         let stopped = Promise::new(&mut |res, _| resolve = Some(res));
-        let settle: Rc<dyn Fn(Stop)> = {
+        let settle: Settle = {
             let stop = Rc::clone(&stop);
             Rc::new(move |why| {
                 if stop.get().is_some() {
@@ -58,17 +75,19 @@ impl Deadline {
                 }
             })
         };
-        let on_timer = {
-            let settle = Rc::clone(&settle);
-            Closure::<dyn FnMut()>::new(move || settle(Stop::Elapsed))
-        };
-        let timer = set_timeout(on_timer.as_ref().unchecked_ref(), ms);
+        let id = NEXT_ID.with(|next| {
+            let id = next.get();
+            next.set(id.wrapping_add(1));
+            id
+        });
+        RUNNING.with(|running| running.borrow_mut().insert(id, Rc::clone(&settle)));
+        let timer = ON_TIMER.with(|on_timer| set_timeout(on_timer.as_ref().unchecked_ref(), ms, id));
         let listening = signal.and_then(|signal| {
             let on_abort = Closure::<dyn FnMut()>::new(move || settle(Stop::Aborted));
             let added = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
             added.is_ok().then(|| (signal.clone(), on_abort))
         });
-        Deadline { stop, stopped, timer, _on_timer: on_timer, listening }
+        Deadline { id, stop, stopped, timer, listening }
     }
 
     /// Resolves when the deadline stops; never rejects.
@@ -84,6 +103,7 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
+        RUNNING.with(|running| running.borrow_mut().remove(&self.id));
         if let Some((signal, on_abort)) = self.listening.take() {
             if signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref()).is_err() {
                 // Still attached to a signal that refused to let go: it must stay callable.

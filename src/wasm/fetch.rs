@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response};
 
+use super::controllers;
 use super::deadline::{Deadline, Stop};
 use super::runtime::property as get;
 use crate::attempt::Outcome;
@@ -21,6 +22,12 @@ extern "C" {
     /// and edge runtimes have no `window`. `catch`: fetch may throw instead of rejecting.
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+
+    /// Whatever fetch resolved to, before it is known to be a `Response`. `catch`: reading a
+    /// property of `undefined` throws.
+    type Resolved;
+    #[wasm_bindgen(method, getter, catch)]
+    fn status(this: &Resolved) -> Result<JsValue, JsValue>;
 }
 
 pub enum FromJs {
@@ -55,12 +62,18 @@ pub enum Attempt {
 }
 
 pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal>) -> Attempt {
-    let controller = match AbortController::new() {
-        Ok(controller) => controller,
+    let lease = match controllers::take() {
+        Ok(lease) => lease,
         Err(cause) => return failed(cause, None),
     };
+    let outcome = perform(fetch, config, signal, &lease.controller).await;
+    controllers::give_back(lease);
+    outcome
+}
+
+async fn perform(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal>, controller: &AbortController) -> Attempt {
     let init = request_init(config, &controller.signal());
-    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
+    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller.clone()));
     let response = match fetch.send(&config.me_url, &init) {
         Ok(sent) => match finish(sent, &deadline).await {
             Ok(response) => response,
@@ -103,12 +116,19 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
     }
 }
 
+thread_local! {
+    /// Made once: each would otherwise be decoded from wasm memory on every attempt.
+    static HEADER_NAMES: [JsValue; 3] = ["Authorization", "Accept", "application/json"].map(JsValue::from_str);
+}
+
 fn request_init(config: &Config, signal: &AbortSignal) -> RequestInit {
     // A plain object, not `Headers`: what a custom fetch receives reads like any fetch call.
     let headers = Object::new();
     let authorization = ["Bearer ", config.key.expose()].concat();
-    let _ = Reflect::set(&headers, &"Authorization".into(), &authorization.into());
-    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+    HEADER_NAMES.with(|[name_authorization, name_accept, json]| {
+        let _ = Reflect::set(&headers, name_authorization, &authorization.into());
+        let _ = Reflect::set(&headers, name_accept, json);
+    });
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_headers(&headers);
@@ -139,7 +159,7 @@ fn failed(cause: JsValue, detail: Option<String>) -> Attempt {
 /// Duck-typed, so a polyfilled or cross-realm `Response` works; anything without a status in
 /// 0..=999 is not a response.
 fn status_of(response: &JsValue) -> Option<u16> {
-    let status = get(response, "status")?.as_f64()?;
+    let status = response.unchecked_ref::<Resolved>().status().ok()?.as_f64()?;
     (status.fract() == 0.0 && (0.0..=999.0).contains(&status)).then_some(status as u16)
 }
 

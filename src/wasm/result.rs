@@ -31,13 +31,22 @@ extern "C" {
     fn connections(this: &ParsedMe) -> JsValue;
 }
 
+thread_local! {
+    /// One decoder for every call: it keeps no state between `decode`s without `stream`.
+    static DECODER: Result<TextDecoder, JsValue> = TextDecoder::new();
+}
+
 /// `bytes` is the body as JavaScript holds it (for `MeBody::Exact`). An `Err` is a JS error
 /// from the engine, which the caller reports as an invalid response.
 pub fn to_js(body: MeBody, bytes: Option<&Uint8Array>, connections_only: bool) -> Result<JsValue, JsValue> {
     match body {
         MeBody::Exact => {
             let bytes = bytes.ok_or(JsValue::UNDEFINED)?;
-            let me = json_parse(&TextDecoder::new()?.decode(bytes)?)?;
+            let text = DECODER.with(|decoder| match decoder {
+                Ok(decoder) => decoder.decode(bytes),
+                Err(error) => Err(error.clone()),
+            })?;
+            let me = json_parse(&text)?;
             Ok(if connections_only { me.unchecked_into::<ParsedMe>().connections() } else { me })
         }
         MeBody::Read(me) => {

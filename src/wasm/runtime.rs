@@ -18,8 +18,29 @@ pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
     }
 }
 
+// Typed getters: the property names live in the generated JS, so no name crosses from wasm.
+// `catch`: a runtime may deny access.
+#[wasm_bindgen]
+extern "C" {
+    type Global;
+    #[wasm_bindgen(method, getter, catch)]
+    fn fetch(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn window(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn document(this: &Global) -> Result<JsValue, JsValue>;
+}
+
+fn global() -> Global {
+    js_sys::global().unchecked_into()
+}
+
+fn is_set(read: Result<JsValue, JsValue>) -> bool {
+    read.is_ok_and(|v| !v.is_undefined() && !v.is_null())
+}
+
 pub fn has_global_fetch() -> bool {
-    property(&js_sys::global(), "fetch").is_some_and(|f| f.is_function())
+    global().fetch().is_ok_and(|f| f.is_function())
 }
 
 /// A property, if `target` is an object that has it (not null or undefined) and reading it
@@ -46,6 +67,6 @@ fn env_var(name: &str) -> Option<String> {
 /// A browser page, where a key in the code is exposed to every visitor. Workers and edge
 /// runtimes have no `window` and `document`; nothing is ever called on them.
 fn is_browser_page() -> bool {
-    let global = js_sys::global();
-    property(&global, "window").is_some() && property(&global, "document").is_some()
+    let global = global();
+    is_set(global.window()) && is_set(global.document())
 }
