@@ -10,7 +10,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::model::ConnectionScope;
@@ -45,21 +45,14 @@ pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionSco
 }
 
 /// Error bodies are quoted, never refused: a field of another kind reads as absent.
-pub fn lenient<'de, D: Deserializer<'de>, T: de::DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(T::deserialize(value).ok())
+pub fn lenient<'de, D: Deserializer<'de>, S: Shape<'de>>(d: D) -> Result<Option<S>, D::Error> {
+    read::<OrSkip<S>, D>(d).map(|OrSkip(s)| s)
 }
 
 /// An error body's `message`: a string, or a list whose strings are joined (NestJS validation
 /// errors); anything else reads as absent.
 pub fn message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Array(items) => {
-            Some(items.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join("; "))
-        }
-        _ => None,
-    })
+    read::<Message, D>(d).map(|Message(s)| s)
 }
 
 /// A value of a documented kind. Each method is one kind of JSON value; the defaults refuse it.
@@ -146,6 +139,81 @@ impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Check<S> {
     }
 }
 
+/// `S` where the value has `S`'s kind; any other value is read past and dropped.
+pub(crate) struct OrSkip<S>(Option<S>);
+
+impl<'de, S: Shape<'de>> Shape<'de> for OrSkip<S> {
+    const EXPECTED: &'static str = S::EXPECTED;
+
+    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(OrSkip(None))
+    }
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(OrSkip(None))
+    }
+    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(OrSkip(S::string::<E>(s).ok()))
+    }
+    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
+        Ok(OrSkip(S::integer::<E>(n).ok()))
+    }
+    fn float<E: de::Error>(x: f64) -> Result<Self, E> {
+        Ok(OrSkip(S::float::<E>(x).ok()))
+    }
+    fn boolean<E: de::Error>(b: bool) -> Result<Self, E> {
+        Ok(OrSkip(S::boolean::<E>(b).ok()))
+    }
+    fn null<E: de::Error>() -> Result<Self, E> {
+        Ok(OrSkip(S::null::<E>().ok()))
+    }
+}
+
+struct Message(Option<String>);
+
+impl<'de> Shape<'de> for Message {
+    const EXPECTED: &'static str = "a string or an array of strings";
+
+    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
+        Ok(Message(Some(s.to_owned())))
+    }
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut parts = Vec::new();
+        while let Some(OrSkip(part)) = seq.next_element_seed(Check::<OrSkip<Text>>(PhantomData))? {
+            parts.extend(part.map(|Text(s)| s));
+        }
+        Ok(Message(Some(parts.join("; "))))
+    }
+    fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        OrSkip::<Text>::map(map).map(|_| Message(None))
+    }
+    fn integer<E: de::Error>(_: i128) -> Result<Self, E> {
+        Ok(Message(None))
+    }
+    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
+        Ok(Message(None))
+    }
+    fn boolean<E: de::Error>(_: bool) -> Result<Self, E> {
+        Ok(Message(None))
+    }
+    fn null<E: de::Error>() -> Result<Self, E> {
+        Ok(Message(None))
+    }
+}
+
+/// An HTTP status code, as error bodies repeat it.
+#[derive(Debug, PartialEq)]
+pub struct StatusCode(pub u16);
+
+impl<'de> Shape<'de> for StatusCode {
+    const EXPECTED: &'static str = "an HTTP status code";
+
+    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
+        u16::try_from(n).map(StatusCode).map_err(|_| E::custom("is not an HTTP status code"))
+    }
+}
+
 /// A JSON object read into `T`'s derived `Deserialize` (which skips unknown keys).
 pub(crate) struct Object<T>(pub T);
 
@@ -171,7 +239,8 @@ impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
     }
 }
 
-struct Text(String);
+#[derive(Debug, PartialEq)]
+pub struct Text(pub String);
 
 impl<'de> Shape<'de> for Text {
     const EXPECTED: &'static str = "a string";

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use crate::check::{self, NullableString};
+use crate::check::{self, NullableString, StatusCode, Text};
 
 /// What `GET /api/v1/me` answers: the account, the key's metadata and the CRM connections the
 /// key can reach.
@@ -86,13 +86,13 @@ pub struct Connection {
 /// An error body, such as `{"statusCode": 401, "message": "Invalid API key", "error":
 /// "Unauthorized"}`. Framework-generated bodies differ, so a field of another kind is ignored
 /// rather than refused; `message` may be a list (validation errors), read joined by "; ".
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     #[serde(default, deserialize_with = "check::lenient")]
-    pub status_code: Option<u16>,
+    pub status_code: Option<StatusCode>,
     #[serde(default, deserialize_with = "check::message")]
     pub message: Option<String>,
     #[serde(default, deserialize_with = "check::lenient")]
-    pub error: Option<String>,
+    pub error: Option<Text>,
 }
