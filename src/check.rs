@@ -45,7 +45,7 @@ pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionSco
 }
 
 /// Error bodies are quoted, never refused: a field of another kind reads as absent.
-pub fn lenient<'de, D: Deserializer<'de>, S: Shape<'de>>(d: D) -> Result<Option<S>, D::Error> {
+pub(crate) fn lenient<'de, D: Deserializer<'de>, S: Shape<'de>>(d: D) -> Result<Option<S>, D::Error> {
     read::<OrSkip<S>, D>(d).map(|OrSkip(s)| s)
 }
 

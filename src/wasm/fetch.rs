@@ -9,7 +9,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response};
 
-use super::controllers;
 use super::deadline::{Deadline, Stop};
 use super::runtime::property as get;
 use crate::attempt::Outcome;
@@ -61,19 +60,15 @@ pub enum Attempt {
     Aborted,
 }
 
+/// One `AbortController` per attempt, never reused: workerd binds a signal to the request that
+/// made it, and a later request's fetch with a reused one hangs (BENCHMARKS.md).
 pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal>) -> Attempt {
-    let lease = match controllers::take() {
-        Ok(lease) => lease,
+    let controller = match AbortController::new() {
+        Ok(controller) => controller,
         Err(cause) => return failed(cause, None),
     };
-    let outcome = perform(fetch, config, signal, &lease.controller).await;
-    controllers::give_back(lease);
-    outcome
-}
-
-async fn perform(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal>, controller: &AbortController) -> Attempt {
     let init = request_init(config, &controller.signal());
-    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller.clone()));
+    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
     let response = match fetch.send(&config.me_url, &init) {
         Ok(sent) => match finish(sent, &deadline).await {
             Ok(response) => response,

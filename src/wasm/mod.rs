@@ -1,7 +1,6 @@
 //! The JavaScript boundary: the exported functions and what they need from JS. Each submodule
 //! touches one JS facility; decisions are made by the pure core.
 
-mod controllers;
 mod deadline;
 mod errors;
 mod fetch;
