@@ -23,6 +23,7 @@ test: test-tools test-native pkg
 	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
 
 bench: pkg
+	scripts/ensure-tools.sh runtimes
 	node --expose-gc bench/bench.mjs
 
 tools:

@@ -1,21 +1,26 @@
 // `make bench`: what the package costs its users next to the hand-written fetch in the
 // OutboundSync docs, measured in one run so machine noise cancels in the ratios.
 // Run with --expose-gc. Prints a Markdown report (copied into BENCHMARKS.md by hand).
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startDouble, FIXTURE_KEYS } from '../tests/double/server.mjs';
-import { baseline } from './baseline.mjs';
+import { baseline, baselineWithTimeout } from './baseline.mjs';
 import { captureWasmInstance } from '../tests/pkg/wasm-instance.mjs';
-import { send, parseJsonBytes } from '../pkg/transport.mjs';
+import { listen } from '../tests/double/server.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const pkg = (p) => fileURLToPath(new URL(`../pkg/${p}`, import.meta.url));
 const quick = process.argv.includes('--quick');
+// `--only=workerd,loopback` runs just those sections.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const section = (name, fn) => (!only || only.includes(name) ? fn() : undefined);
 
 const wasmInstance = captureWasmInstance();
 const client = require(pkg('node.cjs'));
@@ -64,39 +69,38 @@ function weight() {
   out();
 }
 
-// 2. Per-call overhead, interleaved batches, medians. A third column measures the package's
-// own JS attempt (js/transport.js: timer, abort signal, body bytes, JSON.parse) with no wasm
-// at all: the part of the cost that the timeout and cancellation contract alone carries.
+// 2. Per-call overhead with a stub fetch (only client work is measured), interleaved batches,
+// medians.
 async function overhead() {
   out('## Per-call time with a stub fetch (medians of interleaved batches)');
   out();
-  out('| connections | baseline | outboundsync | ratio | JS attempt alone, no wasm | ratio |');
-  out('|---|---|---|---|---|---|');
+  out('| connections | baseline | outboundsync | ratio |');
+  out('|---|---|---|---|');
   for (const [n, batch, rounds] of [[1, 2000, 15], [100, 500, 15], [10000, 5, 41]]) {
     const fetch = stubFetch(meBody(n));
     const ours = () => client.getOutboundSyncConnections({ apiKey: KEY, fetch });
     const base = () => baseline(KEY, fetch);
-    const floor = async () => {
-      const reply = await send(fetch, 'https://app.outboundsync.com/api/v1/me', `Bearer ${KEY}`, 30000, undefined);
-      if (reply.status !== 200) throw new Error('unexpected reply');
-      return parseJsonBytes(reply.body).connections;
-    };
-    for (const fn of [ours, base, floor]) if ((await fn()).length !== n) throw new Error('wrong result');
-    const fns = [ours, base, floor];
-    for (const fn of fns) await perCall(fn, batch); // warm up
-    const times = fns.map(() => []);
-    for (let r = 0; r < (quick ? 3 : rounds); r += 1) {
-      // Rotate the order each round so no function always runs after the same one.
-      for (let k = 0; k < fns.length; k += 1) {
-        const i = (r + k) % fns.length;
-        times[i].push(await perCall(fns[i], batch));
-      }
-    }
-    const [a, b, f] = times.map(median);
-    const us = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
-    out(`| ${n} | ${us(b)} | ${us(a)} | ${(a / b).toFixed(2)}x | ${us(f)} | ${(f / b).toFixed(2)}x |`);
+    const [a, b] = await interleaved([ours, base], n, batch, quick ? 3 : rounds);
+    out(`| ${n} | ${us(b)} | ${us(a)} | ${(a / b).toFixed(2)}x |`);
   }
   out();
+}
+
+const us = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
+
+/** Median µs per call of each function, batches interleaved in rotating order. */
+async function interleaved(fns, n, batch, rounds) {
+  for (const fn of fns) if ((await fn()).length !== n) throw new Error('wrong result');
+  for (const fn of fns) await perCall(fn, batch); // warm up
+  const times = fns.map(() => []);
+  for (let r = 0; r < rounds; r += 1) {
+    // Rotate the order each round so no function always runs after the same one.
+    for (let k = 0; k < fns.length; k += 1) {
+      const i = (r + k) % fns.length;
+      times[i].push(await perCall(fns[i], batch));
+    }
+  }
+  return times.map(median);
 }
 
 // 3. Cold start: a fresh process that imports and completes one call against the stub.
@@ -145,46 +149,90 @@ async function memory() {
   return after100k.linear <= after1k.linear;
 }
 
-// 5. Over loopback against the local API double.
+/** A node:http server on 127.0.0.1 answering /api/v1/me with `n` connections. */
+async function meServer(n) {
+  const body = meBody(n);
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_bench' }).end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  const url = await listen(server);
+  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+// 5. Over real sockets on loopback: the client next to the hand-written function with an
+// AbortController timeout (what a careful user writes), interleaved batches, medians.
 async function loopback() {
-  const double = await startDouble();
-  const url = double.url;
-  // A scenario path: the real path's rate limit (120 a minute) would stop a throughput test.
-  const baseUrl = `${url}/__scenario/bench/ok`;
-  const ours = () => client.getOutboundSyncConnections({ apiKey: FIXTURE_KEYS.accountWide, baseUrl });
-  const base = () => baseline(FIXTURE_KEYS.accountWide, fetch, `${baseUrl}/api/v1/me`);
-  const seq = async (fn, n) => { const s = performance.now(); for (let i = 0; i < n; i += 1) await fn(); return (n / (performance.now() - s)) * 1000; };
-  const conc = async (fn, n, lanes) => {
-    const s = performance.now();
-    await Promise.all(Array.from({ length: lanes }, async () => { for (let i = 0; i < n / lanes; i += 1) await fn(); }));
-    return (n / (performance.now() - s)) * 1000;
-  };
-  const n = quick ? 300 : 2000;
-  await seq(ours, 200); await seq(base, 200);
-  const rows = [];
-  for (const [label, measure] of [['sequential', (fn) => seq(fn, n)], ['100 concurrent', (fn) => conc(fn, n * 2, 100)]]) {
-    const a = [];
-    const b = [];
-    for (let r = 0; r < 3; r += 1) { a.push(await measure(ours)); b.push(await measure(base)); }
-    rows.push(`| ${label} | ${median(b).toFixed(0)} | ${median(a).toFixed(0)} | ${(median(a) / median(b)).toFixed(2)}x |`);
-  }
-  await double.stop();
-  out('## Against the local API double over loopback (calls per second, medians of 3)');
+  out('## Per-call time against a node:http server on 127.0.0.1 (medians of interleaved batches)');
   out();
-  out('| | baseline | outboundsync | ratio |');
+  out('| connections | baseline with a timeout | outboundsync | ratio |');
   out('|---|---|---|---|');
-  rows.forEach((r) => out(r));
+  for (const [n, batch, rounds] of [[1, 200, 15], [100, 200, 15]]) {
+    const server = await meServer(n);
+    const ours = () => client.getOutboundSyncConnections({ apiKey: KEY, baseUrl: server.url });
+    const base = () => baselineWithTimeout(KEY, fetch, `${server.url}/api/v1/me`);
+    const [a, b] = await interleaved([ours, base], n, batch, quick ? 3 : rounds);
+    out(`| ${n} | ${us(b)} | ${us(a)} | ${(a / b).toFixed(2)}x |`);
+    await server.close();
+  }
   out();
+}
+
+// 6. workerd (through Miniflare, installed for make test in tests/runtimes/): the first call of
+// a fresh Worker (instantiating the .wasm) and later calls, against the same loopback server.
+async function workerd() {
+  const runtimes = fileURLToPath(new URL('../tests/runtimes/node_modules/', import.meta.url));
+  if (!existsSync(join(runtimes, 'miniflare'))) throw new Error('Miniflare is missing: make bench installs it (scripts/ensure-tools.sh runtimes)');
+  const { Miniflare } = createRequire(runtimes)('miniflare');
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'outboundsync-bench-'));
+  const entry = join(dir, 'worker.mjs');
+  const { writeFileSync, cpSync } = await import('node:fs');
+  cpSync(fileURLToPath(new URL('../pkg/', import.meta.url)), join(dir, 'node_modules', 'outboundsync'), { recursive: true });
+  writeFileSync(entry, readFileSync(new URL('../js-examples/worker.mjs', import.meta.url)));
+  await build({
+    entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outdir: join(dir, 'dist'), logLevel: 'warning',
+    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], loader: { '.wasm': 'copy' },
+  });
+  const server = await meServer(3);
+  const mf = new Miniflare({
+    modules: true, modulesRoot: join(dir, 'dist'), scriptPath: join(dir, 'dist', 'worker.js'), compatibilityDate: '2025-01-01',
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    bindings: { OUTBOUNDSYNC_API_KEY: KEY, OUTBOUNDSYNC_BASE_URL: server.url },
+  });
+  try {
+    await mf.ready;
+    const call = async () => {
+      const start = performance.now();
+      const res = await mf.dispatchFetch('http://worker.test/');
+      const text = await res.text();
+      if (res.status !== 200 || JSON.parse(text).length !== 3) throw new Error(`the Worker answered ${res.status}: ${text.slice(0, 300)}`);
+      return performance.now() - start;
+    };
+    const first = await call();
+    const later = [];
+    for (let i = 0; i < (quick ? 5 : 50); i += 1) later.push(await call());
+    out('## workerd through Miniflare (time of one request to the Worker, which makes one call)');
+    out();
+    out('| first call (instantiates the .wasm) | later calls (median) |');
+    out('|---|---|');
+    out(`| ${first.toFixed(1)} ms | ${median(later).toFixed(1)} ms |`);
+    out();
+  } finally {
+    await mf.dispose();
+    await server.close();
+  }
 }
 
 out(`# make bench: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}`);
 out();
-weight();
-await overhead();
-await coldStart();
-const flat = await memory();
-await loopback();
-if (!flat) {
+await section('weight', weight);
+await section('overhead', overhead);
+await section('cold', coldStart);
+const flat = await section('memory', memory);
+await section('loopback', loopback);
+await section('workerd', workerd);
+if (flat === false) {
   console.error('wasm linear memory grew between 1,000 and 100,000 calls');
   process.exitCode = 1;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh machine, and skips what is there.
 #   scripts/ensure-tools.sh            Rust target, wasm-bindgen, wasm-pack, npm tools
-#   scripts/ensure-tools.sh test       also Chromium, ChromeDriver, Firefox, geckodriver, and the
-#                                      runtimes the package is tested in (tests/runtimes/)
+#   scripts/ensure-tools.sh runtimes   also the runtimes the package is tested in (tests/runtimes/)
+#   scripts/ensure-tools.sh test       those, and Chromium, ChromeDriver, Firefox, geckodriver
 # Only package registries are reachable here, so nothing is fetched by wasm-pack itself:
 # wasm-bindgen comes from crates.io at the version Cargo.lock pins, wasm-opt from npm.
 set -euo pipefail
@@ -58,8 +58,10 @@ npm_install() { # folder
 }
 npm_install .
 
-if [ "${1:-}" = test ]; then
+if [ "${1:-}" = test ] || [ "${1:-}" = runtimes ]; then
   npm_install tests/runtimes
+fi
+if [ "${1:-}" = test ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then
     say "installing Chromium, ChromeDriver and Firefox from Debian"
     sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
