@@ -69,36 +69,49 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
     };
     let init = request_init(config, &controller.signal());
     let deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
-    let response = match fetch.send(&config.me_url, &init) {
-        Ok(sent) => match finish(sent, &deadline).await {
-            Ok(response) => response,
-            Err(ended) => return ended,
-        },
+    let sent = match fetch.send(&config.me_url, &init) {
+        Ok(sent) => sent,
         Err(cause) => return failed(cause, None),
     };
+    // One promise for headers and body, so the attempt awaits (and races its deadline) once.
+    let with_body: Promise = WITH_BODY.with(|read| sent.then_map(read).unchecked_into());
+    let pair: Array = match finish(with_body, &deadline).await {
+        Ok(pair) => pair.unchecked_into(),
+        Err(ended) => return ended,
+    };
+    let (response, buffer) = (pair.get(0), pair.get(1));
     let Some(status) = status_of(&response) else {
         return failed(response, Some("fetch did not resolve to a Response".into()));
     };
     let response: Response = response.unchecked_into();
     let request_id = header(&response, "x-request-id");
     let retry_after = header(&response, "retry-after");
-    // A redirect's body is never read: it is not ours to trust, and browsers hide it anyway.
-    let (body, from_js) = if status::is_redirect(status) {
+    let (body, from_js) = if buffer.is_undefined() {
         (Vec::new(), FromJs::Nothing)
     } else {
-        let read = match response.array_buffer() {
-            Ok(read) => read,
-            Err(cause) => return failed(cause, None),
-        };
-        match finish(read, &deadline).await {
-            Ok(buffer) => {
-                let bytes = Uint8Array::new(&buffer);
-                (bytes.to_vec(), FromJs::Body(bytes))
-            }
-            Err(ended) => return ended,
-        }
+        let bytes = Uint8Array::new(&buffer);
+        (bytes.to_vec(), FromJs::Body(bytes))
     };
     Attempt::Done { outcome: Outcome::Response { status, body, request_id, retry_after }, from_js }
+}
+
+thread_local! {
+    /// Chained after every fetch: `[what fetch resolved to, its body as an ArrayBuffer]`. A
+    /// redirect's body is never read (it is not ours to trust, and browsers hide it), nor is
+    /// anything that is not a response; those come with `undefined`. One callback for every
+    /// attempt: a closure per attempt costs more than the chaining saves.
+    static WITH_BODY: Closure<dyn FnMut(JsValue) -> Result<JsValue, JsError>> = Closure::new(|resolved: JsValue| {
+        let reads_body = status_of(&resolved).is_some_and(|status| !status::is_redirect(status));
+        let body = if reads_body {
+            match resolved.unchecked_ref::<Response>().array_buffer() {
+                Ok(read) => read.into(),
+                Err(error) => Promise::reject(&error).into(),
+            }
+        } else {
+            JsValue::UNDEFINED
+        };
+        Ok(Promise::all(&Array::of2(&resolved, &body)).into())
+    });
 }
 
 /// Waits `ms`, or less if the caller's signal fires (then `Err`).
