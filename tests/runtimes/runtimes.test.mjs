@@ -1,8 +1,8 @@
 // The packed package, installed into a fresh project, in every runtime users take it to:
-// Node 18, 20, 22 and 24 (CommonJS and ES modules), Deno, Bun, workerd (through Miniflare),
-// and browser builds by Vite, webpack and esbuild in headless Chromium and Firefox. Each
-// runs the matching js-examples/ file against the local API double, with a key that works
-// and with one that gets a 401, which must surface as OutboundSyncAuthenticationError.
+// Node 18, 20, 22 and 24 (CommonJS and ES modules), Deno, Bun, and browser builds by Vite,
+// webpack and esbuild in headless Chromium and Firefox. Each runs the matching js-examples/
+// file against the local API double, with a key that works and with one that gets a 401,
+// which must surface as OutboundSyncAuthenticationError. Workers: workers.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,7 +12,6 @@ import { join, extname } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
 import { startDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
 import { installPackedPackage } from '../pkg/installed.mjs';
 import { readFromPage } from './webdriver.mjs';
@@ -81,31 +80,6 @@ test('Deno', async () => {
 test('Bun', async () => {
   await checkExample(bin('bun'), ['bun.mjs']);
   await checkExample(bin('bun'), ['node-cjs.cjs']);
-});
-
-test('Cloudflare Workers (workerd through Miniflare), bundled as wrangler does', async () => {
-  const out = join(dir, 'dist-worker');
-  await build({
-    entryPoints: [join(dir, 'worker.mjs')], bundle: true, format: 'esm', platform: 'neutral', outdir: out, logLevel: 'warning',
-    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], loader: { '.wasm': 'copy' },
-  });
-  for (const [key, status, check] of [
-    [GOOD, 200, (body) => assert.deepEqual(body.map((c) => c.id), [7, 8, 9])],
-    [BAD, 401, (body) => assert.deepEqual([body.error, body.code], ['OutboundSyncAuthenticationError', 'unauthorized'])],
-  ]) {
-    const mf = new Miniflare({
-      modules: true, modulesRoot: out, scriptPath: join(out, 'worker.js'), compatibilityDate: '2025-01-01',
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      bindings: { OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: baseUrl },
-    });
-    try {
-      const res = await mf.dispatchFetch('http://worker.test/');
-      assert.equal(res.status, status);
-      check(await res.json());
-    } finally {
-      await mf.dispose();
-    }
-  }
 });
 
 // ---- browsers --------------------------------------------------------------------------------
