@@ -63,7 +63,9 @@ test-pkg:
 	node --test tests/pkg/ tests/cli/ tests/faults/
 	tsc -p tests/pkg/tsconfig.json
 
-# The packed tarball in Node 18-24, Deno, Bun, workerd, and Vite/webpack/esbuild builds in browsers.
+# The packed tarball in Node 18-24, Deno and Bun; the Worker example bundled by wrangler, in
+# workerd; the Next.js example built by Turbopack and webpack, under `next start`; the browser
+# example built by Vite, webpack and esbuild, in Chromium and Firefox through Selenium.
 test-runtimes:
 	node --test tests/runtimes/
 

@@ -1,33 +1,66 @@
-// A browser page (bundled by Vite, webpack or esbuild): each user enters their own key, so the
-// page passes dangerouslyAllowBrowser. `?key=...&baseUrl=...` fills the form (the tests use it).
-import { getOutboundSyncConnections, OutboundSyncAuthenticationError } from 'outboundsync';
+// A key checker for a browser page, bundled by Vite or webpack. Each person types their own key,
+// so the page passes dangerouslyAllowBrowser: a key built into a page is readable by everyone
+// who opens it. The key comes only from the password field, never from the URL. Everything the
+// server sends is shown with textContent, never parsed as HTML.
+import { getOutboundSyncMe, OutboundSyncError } from 'outboundsync';
 
-const form = document.getElementById('form');
-const keyInput = document.getElementById('key');
-const result = document.getElementById('result');
-const params = new URLSearchParams(location.search);
+const $ = (id) => document.getElementById(id);
+const form = $('check');
+const button = $('submit');
+const status = $('status');
+const result = $('result');
+const failure = $('failure');
 
-async function list() {
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  setBusy(true);
   try {
-    const connections = await getOutboundSyncConnections({
-      apiKey: keyInput.value,
-      baseUrl: params.get('baseUrl') || undefined,
+    const me = await getOutboundSyncMe({
+      apiKey: $('api-key').value,
+      baseUrl: $('base-url').value.trim() || undefined, // empty: https://app.outboundsync.com
       dangerouslyAllowBrowser: true,
     });
-    result.textContent = connections.map((c) => `${c.id} ${c.crm} ${c.organizationDomain ?? '-'}`).join('\n');
-    window.__outboundsync = { connections };
+    showResult(me);
   } catch (err) {
-    const rejected = err instanceof OutboundSyncAuthenticationError;
-    result.textContent = rejected ? `The key was rejected: ${err.message}` : err.message;
-    window.__outboundsync = { error: err.name, code: err.code, authError: rejected };
+    showFailure(err);
+  } finally {
+    setBusy(false);
   }
+});
+
+function setBusy(busy) {
+  button.disabled = busy;
+  form.setAttribute('aria-busy', String(busy));
+  status.textContent = busy ? 'Checking the key…' : '';
+  if (busy) result.hidden = failure.hidden = true;
 }
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  list();
-});
-if (params.has('key')) {
-  keyInput.value = params.get('key');
-  list();
+function showResult({ account, apiKey, connections }) {
+  $('account').textContent = account.email ? `${account.id} (${account.email})` : String(account.id);
+  $('key-name').textContent = apiKey.name;
+  const reach = apiKey.connectionScope === 'account' ? 'account-wide (every API-enabled connection)' : 'one connection';
+  $('key-scope').textContent = `${reach}; scopes: ${apiKey.scopes.join(', ') || 'none'}`;
+  $('connection-count').textContent = String(connections.length);
+  const rows = connections.map((c) => {
+    const row = document.createElement('tr');
+    for (const text of [c.id, c.crm, c.organizationDomain ?? '—', c.organizationId ?? '—']) {
+      row.insertCell().textContent = String(text);
+    }
+    return row;
+  });
+  $('connections').tBodies[0].replaceChildren(...rows);
+  $('connections').hidden = connections.length === 0;
+  result.hidden = false;
+}
+
+// An OutboundSyncError's message names the cause and the fix; the request id is what
+// OutboundSync support asks for. Anything else (the .wasm failing to load, say) is a bug or a
+// deployment problem, shown as it is.
+function showFailure(err) {
+  const known = err instanceof OutboundSyncError;
+  $('failure-message').textContent = known ? err.message : `Unexpected error: ${err?.message ?? err}`;
+  $('failure-code').textContent = known ? err.code : 'unexpected';
+  $('failure-request-id').textContent = (known && err.requestId) || 'none';
+  failure.hidden = false;
+  if (!known) console.error(err);
 }

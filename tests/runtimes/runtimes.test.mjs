@@ -1,35 +1,15 @@
-// The packed package, installed into a fresh project, in every runtime users take it to:
-// Node 18, 20, 22 and 24 (CommonJS and ES modules), Deno, Bun, workerd (through Miniflare),
-// and browser builds by Vite, webpack and esbuild in headless Chromium and Firefox. Each
-// runs the matching js-examples/ file against the local API double, with a key that works
-// and with one that gets a 401, which must surface as OutboundSyncAuthenticationError.
+// The packed package, installed into a fresh project, in the server runtimes users take it to:
+// Node 18, 20, 22 and 24 (CommonJS and ES modules), Deno and Bun. Each runs the matching
+// js-examples/ file against the local API double, with a key that works and with one that gets
+// a 401, which must surface as OutboundSyncAuthenticationError. Workers, Next.js and browser
+// pages have their own files here; publint and attw check the package's manifest.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, readdirSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import { join, extname } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
-import { startDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDouble } from '../double/server.mjs';
 import { installPackedPackage } from '../pkg/installed.mjs';
-import { readFromPage } from './webdriver.mjs';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-// The runtimes and tools come from tests/runtimes/package.json (installed by make test).
-const tools = join(root, 'tests', 'runtimes', 'node_modules');
-const bin = (name) => join(tools, '.bin', name);
-const NODES = {
-  18: join(tools, 'node18', 'bin', 'node'),
-  20: process.execPath,
-  22: join(tools, 'node22', 'bin', 'node'),
-  24: join(tools, 'node24', 'bin', 'node'),
-};
-const GOOD = FIXTURE_KEYS.accountWide;
-const BAD = 'osapi_test_revoked_key_0000';
+import { run, root, bin, NODES, GOOD, BAD } from './fixture.mjs';
 
 let dir;
 let double;
@@ -82,90 +62,6 @@ test('Bun', async () => {
   await checkExample(bin('bun'), ['bun.mjs']);
   await checkExample(bin('bun'), ['node-cjs.cjs']);
 });
-
-test('Cloudflare Workers (workerd through Miniflare), bundled as wrangler does', async () => {
-  const out = join(dir, 'dist-worker');
-  await build({
-    entryPoints: [join(dir, 'worker.mjs')], bundle: true, format: 'esm', platform: 'neutral', outdir: out, logLevel: 'warning',
-    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], loader: { '.wasm': 'copy' },
-  });
-  for (const [key, status, check] of [
-    [GOOD, 200, (body) => assert.deepEqual(body.map((c) => c.id), [7, 8, 9])],
-    [BAD, 401, (body) => assert.deepEqual([body.error, body.code], ['OutboundSyncAuthenticationError', 'unauthorized'])],
-  ]) {
-    const mf = new Miniflare({
-      modules: true, modulesRoot: out, scriptPath: join(out, 'worker.js'), compatibilityDate: '2025-01-01',
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      bindings: { OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: baseUrl },
-    });
-    try {
-      const res = await mf.dispatchFetch('http://worker.test/');
-      assert.equal(res.status, status);
-      check(await res.json());
-    } finally {
-      await mf.dispose();
-    }
-  }
-});
-
-// ---- browsers --------------------------------------------------------------------------------
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-
-async function serve(folder) {
-  const server = http.createServer((req, res) => {
-    const file = join(folder, new URL(req.url, 'http://x').pathname);
-    if (!file.startsWith(folder) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return { url: await listen(server), close: () => server.close() };
-}
-
-const bundles = {
-  async vite() {
-    await run(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', '../dist-vite', '--emptyOutDir'], { cwd: join(dir, 'browser') });
-    return join(dir, 'dist-vite');
-  },
-  async webpack() {
-    writeFileSync(join(dir, 'webpack.config.cjs'), "module.exports = { mode: 'production', entry: './browser/main.js', output: { path: require('node:path').join(__dirname, 'dist-webpack'), filename: 'main.js', clean: true } };\n");
-    await run(bin('webpack'), ['--config', 'webpack.config.cjs'], { cwd: dir });
-    copyFileSync(join(dir, 'browser', 'index.html'), join(dir, 'dist-webpack', 'index.html'));
-    return join(dir, 'dist-webpack');
-  },
-  async esbuild() {
-    // esbuild leaves `new URL('./x.wasm', import.meta.url)` as it is: the .wasm goes next to
-    // the bundle, as the README says.
-    const out = join(dir, 'dist-esbuild');
-    mkdirSync(out, { recursive: true });
-    await build({ entryPoints: [join(dir, 'browser', 'main.js')], bundle: true, format: 'esm', platform: 'browser', outdir: out, logLevel: 'warning' });
-    copyFileSync(join(dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
-    copyFileSync(join(dir, 'browser', 'index.html'), join(out, 'index.html'));
-    return out;
-  },
-};
-
-for (const [bundler, make] of Object.entries(bundles)) {
-  test(`${bundler} build in headless Chromium and Firefox`, async () => {
-    const folder = await make();
-    assert.ok(readdirSync(folder, { recursive: true }).some((f) => String(f).endsWith('.wasm')), 'no .wasm emitted');
-    const site = await serve(folder);
-    try {
-      for (const browser of ['chromium', 'firefox']) {
-        const page = (key) => `${site.url}/index.html?key=${encodeURIComponent(key)}&baseUrl=${encodeURIComponent(baseUrl)}`;
-        const ok = await readFromPage(browser, page(GOOD), '__outboundsync');
-        assert.deepEqual(ok.connections?.map((c) => c.id), [7, 8, 9], `${browser}: ${JSON.stringify(ok)}`);
-        const rejected = await readFromPage(browser, page(BAD), '__outboundsync');
-        assert.deepEqual(rejected, { error: 'OutboundSyncAuthenticationError', code: 'unauthorized', authError: true }, browser);
-      }
-    } finally {
-      site.close();
-    }
-  });
-}
 
 test('publint and arethetypeswrong report nothing', async () => {
   const pkgDir = join(root, 'pkg');

@@ -1,0 +1,75 @@
+// What every file in tests/runtimes/ shares: the tools tests/runtimes/package.json installs
+// (make test does), the fake keys, and small process and network helpers.
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { FIXTURE_KEYS } from '../double/server.mjs';
+
+export const run = promisify(execFile);
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const here = join(root, 'tests', 'runtimes');
+export const tools = join(here, 'node_modules');
+export const bin = (name) => join(tools, '.bin', name);
+export const NODES = {
+  18: join(tools, 'node18', 'bin', 'node'),
+  20: process.execPath,
+  22: join(tools, 'node22', 'bin', 'node'),
+  24: join(tools, 'node24', 'bin', 'node'),
+};
+
+export const GOOD = FIXTURE_KEYS.accountWide; // connections 7, 8 and 9
+export const BAD = 'osapi_test_revoked_key_0000'; // the double answers 401
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Polls `url` until it answers at all (any status), for servers that take a while to start. */
+export async function waitForServer(url, child, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** Starts a long-running command in its own process group, so `stop()` ends it and its children. */
+export function startProcess(command, args, options) {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      const signal = (name) => {
+        try {
+          process.kill(-child.pid, name);
+        } catch {
+          // already gone
+        }
+      };
+      if (child.exitCode === null && child.signalCode === null) signal('SIGTERM');
+      // A server that ignores SIGTERM must not keep the test run open.
+      const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
