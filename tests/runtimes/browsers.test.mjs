@@ -2,9 +2,9 @@
 // webpack and esbuild, served from loopback and used in headless Chromium and Firefox through
 // Selenium WebDriver, as a person would: type the key into the password field (and the local
 // API double's address into the advanced field), press the button, read the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -12,42 +12,32 @@ import { build } from 'esbuild';
 import { Builder, By, until } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import firefox from 'selenium-webdriver/firefox.js';
-import { startDouble, listen } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
-import { run, root, bin, GOOD, BAD } from './fixture.mjs';
+import { listen } from '../double/server.mjs';
+import { run, bin, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
-let dir;
-let double;
-
-before(async () => {
-  dir = installPackedPackage();
-  cpSync(join(root, 'js-examples'), dir, { recursive: true });
-  double = await startDouble();
-});
-
-after(() => double?.stop());
+useExampleProject();
 
 // ---- builds --------------------------------------------------------------------------------
 
 const bundles = {
   async vite() {
-    await run(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', '../dist-vite', '--emptyOutDir'], { cwd: join(dir, 'browser') });
-    return join(dir, 'dist-vite');
+    await run(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', '../dist-vite', '--emptyOutDir'], { cwd: join(project.dir, 'browser') });
+    return join(project.dir, 'dist-vite');
   },
   async webpack() {
-    const out = join(dir, 'dist-webpack');
-    await run(bin('webpack'), ['--config', 'browser/webpack.config.cjs', '--output-path', out], { cwd: dir });
-    copyFileSync(join(dir, 'browser', 'index.html'), join(out, 'index.html'));
+    const out = join(project.dir, 'dist-webpack');
+    await run(bin('webpack'), ['--config', 'browser/webpack.config.cjs', '--output-path', out], { cwd: project.dir });
+    copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
     return out;
   },
   async esbuild() {
     // esbuild leaves `new URL('./x.wasm', import.meta.url)` as it is: the .wasm goes next to
     // the bundle, as the README says.
-    const out = join(dir, 'dist-esbuild');
+    const out = join(project.dir, 'dist-esbuild');
     mkdirSync(out, { recursive: true });
-    await build({ entryPoints: [join(dir, 'browser', 'main.js')], bundle: true, format: 'esm', platform: 'browser', outdir: out, logLevel: 'warning' });
-    copyFileSync(join(dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
-    copyFileSync(join(dir, 'browser', 'index.html'), join(out, 'index.html'));
+    await build({ entryPoints: [join(project.dir, 'browser', 'main.js')], bundle: true, format: 'esm', platform: 'browser', outdir: out, logLevel: 'warning' });
+    copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+    copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
     return out;
   },
 };
@@ -125,7 +115,7 @@ const text = async (driver, selector) => (await driver.findElement(By.css(select
 async function useKeyChecker(driver, site, label) {
   await driver.get(`${site}/`);
 
-  await check(driver, { key: GOOD, baseUrl: double.url });
+  await check(driver, { key: GOOD, baseUrl: project.double.url });
   await waitForSection(driver, 'result');
   assert.equal(await text(driver, '#account'), '42 (you@company.com)', label);
   assert.equal(await text(driver, '#key-name'), 'Production', label);
@@ -139,7 +129,7 @@ async function useKeyChecker(driver, site, label) {
   ], label);
   assert.equal(await driver.findElement(By.id('failure')).isDisplayed(), false, label);
 
-  await check(driver, { key: BAD, baseUrl: double.url });
+  await check(driver, { key: BAD, baseUrl: project.double.url });
   await waitForSection(driver, 'failure');
   assert.match(await text(driver, '#failure-message'), /^OutboundSync rejected the API key \(HTTP 401/, label);
   assert.equal(await text(driver, '#failure-code'), 'unauthorized', label);
@@ -154,7 +144,7 @@ async function useKeyChecker(driver, site, label) {
   }
 
   // A request that never answers (a double scenario) leaves the page busy for as long as it waits.
-  await check(driver, { key: GOOD, baseUrl: `${double.url}/__scenario/busy-${label.replace(/\W/g, '-')}/hang` });
+  await check(driver, { key: GOOD, baseUrl: `${project.double.url}/__scenario/busy-${label.replace(/\W/g, '-')}/hang` });
   const button = await driver.findElement(By.id('submit'));
   await driver.wait(async () => !(await button.isEnabled()), WAIT_MS, 'the button stayed enabled during the call');
   assert.equal(await text(driver, '#status'), 'Checking the key…', label);

@@ -1,11 +1,14 @@
 // What every file in tests/runtimes/ shares: the tools tests/runtimes/package.json installs
 // (make test does), the fake keys, and small process and network helpers.
 import { execFile, spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { before, after } from 'node:test';
 import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { FIXTURE_KEYS } from '../double/server.mjs';
+import { FIXTURE_KEYS, startDouble } from '../double/server.mjs';
+import { installPackedPackage } from '../pkg/installed.mjs';
 
 export const run = promisify(execFile);
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,6 +24,19 @@ export const NODES = {
 
 export const GOOD = FIXTURE_KEYS.accountWide; // connections 7, 8 and 9
 export const BAD = 'osapi_test_revoked_key_0000'; // the double answers 401
+
+/** What `useExampleProject` sets up for the tests of one file: `dir`, the packed package
+ * installed into a fresh project with js-examples/ copied in, and `double`, the API double. */
+export const project = {};
+
+export function useExampleProject() {
+  before(async () => {
+    project.dir = installPackedPackage();
+    cpSync(join(root, 'js-examples'), project.dir, { recursive: true });
+    project.double = await startDouble();
+  });
+  after(() => project.double?.stop());
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {

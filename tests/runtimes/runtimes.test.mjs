@@ -3,32 +3,18 @@
 // js-examples/ file against the local API double, with a key that works and with one that gets
 // a 401, which must surface as OutboundSyncAuthenticationError. Workers, Next.js and browser
 // pages have their own files here; publint and attw check the package's manifest.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDouble } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
-import { run, root, bin, NODES, GOOD, BAD } from './fixture.mjs';
+import { run, root, bin, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
-let dir;
-let double;
-let baseUrl;
-
-before(async () => {
-  dir = installPackedPackage();
-  cpSync(join(root, 'js-examples'), dir, { recursive: true });
-  double = await startDouble();
-  baseUrl = double.url;
-});
-
-after(() => double.stop());
+useExampleProject();
 
 /** Runs a command in the fixture project with the key (and the double) in its environment. */
 async function example(command, args, key) {
-  const env = { ...process.env, OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: baseUrl };
+  const env = { ...process.env, OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: project.double.url };
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: dir, env, timeout: 60_000 });
+    const { stdout, stderr } = await run(command, args, { cwd: project.dir, env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     if (err.code === undefined || typeof err.code === 'string') throw err;

@@ -2,38 +2,27 @@
 // (`wrangler deploy --dry-run --outdir` writes what `wrangler deploy` would upload), then that
 // bundle run in workerd through Miniflare against the local API double. It exercises the
 // package's `workerd` entry, which imports the .wasm as a module.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { startDouble } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
-import { run, root, tools, NODES, GOOD, BAD } from './fixture.mjs';
+import { run, tools, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
-let dir;
-let double;
-
-before(async () => {
-  dir = installPackedPackage();
-  cpSync(join(root, 'js-examples'), dir, { recursive: true });
-  double = await startDouble();
-});
-
-after(() => double?.stop());
+useExampleProject();
 
 /** The upload `wrangler deploy` would make, written to `out`. Wrangler 4 needs Node 22.12+. */
 async function wranglerBundle(out) {
-  const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') };
-  await run(NODES[24], [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', '--dry-run', '--outdir', out], { cwd: dir, env, timeout: 120_000 });
+  const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(project.dir, 'wrangler-logs') };
+  await run(NODES[24], [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', '--dry-run', '--outdir', out], { cwd: project.dir, env, timeout: 120_000 });
   return readdirSync(out);
 }
 
 test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () => {
-  const out = join(dir, 'dist-worker');
+  const out = join(project.dir, 'dist-worker');
   const files = await wranglerBundle(out);
   // The date the example's wrangler.jsonc asks for (its comments are whole lines).
-  const config = JSON.parse(readFileSync(join(dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  const config = JSON.parse(readFileSync(join(project.dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
   const script = files.find((f) => f.endsWith('.js'));
   const wasm = files.find((f) => f.endsWith('.wasm'));
   assert.ok(script && wasm, `wrangler wrote ${files.join(', ')}: the .wasm must be its own module`);
@@ -45,7 +34,7 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
     const mf = new Miniflare({
       modules: true, modulesRoot: out, scriptPath: join(out, script), compatibilityDate: config.compatibility_date,
       modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      bindings: { OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: double.url },
+      bindings: { OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: project.double.url },
     });
     try {
       // One isolate serves many requests: nothing a request leaves behind (a signal, a
