@@ -25,10 +25,10 @@ extern "C" {
     type Global;
     #[wasm_bindgen(method, getter, catch)]
     fn fetch(this: &Global) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn window(this: &Global) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn document(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = window, catch)]
+    fn window_object(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = document, catch)]
+    fn document_object(this: &Global) -> Result<JsValue, JsValue>;
 }
 
 fn global() -> Global {
@@ -68,5 +68,5 @@ fn env_var(name: &str) -> Option<String> {
 /// runtimes have no `window` and `document`; nothing is ever called on them.
 fn is_browser_page() -> bool {
     let global = global();
-    is_set(global.window()) && is_set(global.document())
+    is_set(global.window_object()) && is_set(global.document_object())
 }
