@@ -1,7 +1,7 @@
 //! One HTTP attempt through web-sys's fetch types: a `RequestInit` (method, headers, redirect,
 //! signal, and nothing else: workerd throws on options it does not support), the global `fetch`
 //! or the caller's, and the `Response` read for its status, two headers and the body's bytes,
-//! each step raced against the attempt's `Deadline`. The core settles what came back.
+//! all of it raced once against the attempt's `Deadline`. The core settles what came back.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -29,6 +29,7 @@ extern "C" {
     fn status(this: &Resolved) -> Result<JsValue, JsValue>;
 }
 
+/// The JS value behind an outcome, never both: the error behind a failure, or the body.
 pub enum FromJs {
     Nothing,
     Cause(JsValue),
