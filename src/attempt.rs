@@ -14,7 +14,7 @@ use crate::text;
 /// A fetch error's description is cut to this many characters.
 const MAX_DETAIL_CHARS: usize = 120;
 
-/// What the transport saw. Header values are raw; parsing happens here.
+/// What the attempt saw (`wasm::fetch`). Header values are raw; parsing happens here.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Response {
