@@ -14,6 +14,43 @@ const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 /// More retries than this only hide an outage behind minutes of waiting.
 const MAX_MAX_RETRIES: f64 = 10.0;
 
+/// Every option the exported functions take. Any other name is refused before any request: a
+/// misspelt `baseUrl` would otherwise send the key to the default address.
+pub const OPTION_NAMES: [&str; 7] = ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "fetch", "signal", "dangerouslyAllowBrowser"];
+
+/// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
+/// what ignoring case, `_` and `-` already matches.
+const ALIASES: [(&str, &str); 6] =
+    [("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("baseurl", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser")];
+
+/// The error for an option name the functions do not take, with the right name for a near miss.
+pub fn unknown_option(name: &str) -> ClientError {
+    let shown = shown_name(name);
+    let message = messages::unknown_option(shown.as_deref(), suggestion(name));
+    ClientError::new(ErrorCode::InvalidOption, message)
+}
+
+/// The right name for a near miss: the same letters in another case or with `_`/`-`
+/// (`apikey`, `base_url`, `baseURL`), or another client's name for the option (`timeout`).
+pub fn suggestion(name: &str) -> Option<&'static str> {
+    let folded: String = name.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+    OPTION_NAMES
+        .iter()
+        .find(|known| known.to_ascii_lowercase() == folded)
+        .copied()
+        .or_else(|| ALIASES.iter().find(|(alias, _)| *alias == folded).map(|(_, known)| *known))
+}
+
+/// A name is quoted only if it reads like an identifier and cannot be a key pasted in the
+/// wrong place.
+fn shown_name(name: &str) -> Option<String> {
+    let identifier = !name.is_empty()
+        && name.len() <= 40
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-')
+        && !name.starts_with(crate::key::KEY_PREFIX);
+    identifier.then(|| name.to_owned())
+}
+
 /// One option as read from JS. `Other` carries `typeof` (or "null"), for the message.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum OptionValue {
@@ -187,6 +224,26 @@ mod tests {
         }
         let ok = RawOptions { max_retries: OptionValue::Number(0.0), timeout_ms: OptionValue::Number(1.0), ..key("osapi_test_x") };
         assert_eq!(resolve(ok, Environment::default()).unwrap().max_retries, 0);
+    }
+
+    #[test]
+    fn unknown_option_names_are_refused_with_the_right_name_for_a_near_miss() {
+        for (name, right) in [
+            ("baseURL", "baseUrl"), ("base_url", "baseUrl"), ("apikey", "apiKey"), ("API_KEY", "apiKey"), ("timeout", "timeoutMs"),
+            ("timeout_ms", "timeoutMs"), ("retries", "maxRetries"), ("max-retries", "maxRetries"), ("key", "apiKey"), ("allowBrowser", "dangerouslyAllowBrowser"),
+        ] {
+            assert_eq!(suggestion(name), Some(right), "{name}");
+            let err = unknown_option(name);
+            assert_eq!(err.code, ErrorCode::InvalidOption);
+            assert!(err.message.contains(&format!("\"{name}\"")) && err.message.contains(&format!("did you mean {right}?")), "{}", err.message);
+        }
+        let err = unknown_option("colour");
+        assert_eq!(suggestion("colour"), None);
+        assert!(err.message.contains("\"colour\"") && !err.message.contains("did you mean"), "{}", err.message);
+        for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(41)] {
+            let err = unknown_option(secret_looking);
+            assert!(!err.message.contains(secret_looking), "{}", err.message);
+        }
     }
 
     #[test]

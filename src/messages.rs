@@ -49,6 +49,14 @@ pub fn invalid_option(name: &str, expected: &str, got: &str) -> String {
     ["The ", name, " option must be ", expected, "; got ", got, "."].concat()
 }
 
+pub fn unknown_option(name: Option<&str>, right: Option<&str>) -> String {
+    let name = name.map_or_else(|| "an option name".to_owned(), |n| format!("\"{n}\""));
+    let hint = right.map(|r| format!(" (did you mean {r}?)")).unwrap_or_default();
+    format!(
+        "The options object has {name}{hint}, which outboundsync does not take: it would be ignored, and the call could go to another address or run with other limits than you meant. The options are apiKey, baseUrl, timeoutMs, maxRetries, fetch, signal and dangerouslyAllowBrowser."
+    )
+}
+
 pub fn browser_disallowed() -> String {
     "Refusing to call OutboundSync from a browser page: the API key is an account secret that anyone who can open the page could read. Call it from a server, worker or edge function, or pass { dangerouslyAllowBrowser: true } if every user of this page enters their own key.".into()
 }

@@ -267,6 +267,24 @@ async fn config_errors_make_no_request() {
 }
 
 #[wasm_bindgen_test]
+async fn unknown_option_names_are_refused_before_any_request() {
+    let (base, id) = scenario("ok");
+    for (name, right) in [("baseURL", Some("baseUrl")), ("timeout", Some("timeoutMs")), ("retries", Some("maxRetries")), ("apikey", Some("apiKey")), ("colour", None)] {
+        let err = me_err(options(ACCOUNT_WIDE, &base, &[(name, JsValue::from(1))])).await;
+        assert_error(&err, "OutboundSyncConfigError", "invalid_option", Some(ACCOUNT_WIDE));
+        let message = str_field(&err, "message").unwrap();
+        assert!(message.contains(&format!("\"{name}\"")), "{message}");
+        if let Some(right) = right {
+            assert!(message.contains(&format!("did you mean {right}?")), "{message}");
+        }
+    }
+    assert_eq!(count(&id).await, 0.0);
+    // A name whose value is undefined counts as not given.
+    assert!(me(options(ACCOUNT_WIDE, &base, &[("baseURL", JsValue::UNDEFINED)])).await.is_ok());
+    assert_eq!(count(&id).await, 1.0);
+}
+
+#[wasm_bindgen_test]
 async fn browser_pages_need_dangerously_allow_browser() {
     let opts = options(ACCOUNT_WIDE, BASE, &[("dangerouslyAllowBrowser", JsValue::UNDEFINED)]);
     let result = me(opts).await;

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::config::{OptionValue, RawOptions};
+use crate::config::{self, OptionValue, RawOptions, OPTION_NAMES};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
 
@@ -25,6 +25,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
+        refuse_unknown_names(arg)?;
         let options: &Options = arg.unchecked_ref();
         raw.api_key = field(options.api_key(), "apiKey")?;
         raw.base_url = field(options.base_url(), "baseUrl")?;
@@ -37,6 +38,21 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
         return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
     }
     Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)? })
+}
+
+/// Every own property that is not an option, unless its value is `undefined` (not given).
+fn refuse_unknown_names(options: &JsValue) -> Result<(), ClientError> {
+    let names = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
+    for name in names.iter() {
+        let Some(name) = name.as_string() else { continue };
+        if OPTION_NAMES.contains(&name.as_str()) {
+            continue;
+        }
+        if !Reflect::get(options, &JsValue::from_str(&name)).is_ok_and(|v| v.is_undefined()) {
+            return Err(config::unknown_option(&name));
+        }
+    }
+    Ok(())
 }
 
 fn fetch_function(value: JsValue) -> Result<Fetch, ClientError> {
@@ -69,6 +85,10 @@ fn abort_signal(value: JsValue) -> Result<Option<AbortSignal>, ClientError> {
 // string crossing from wasm memory. `catch`: a getter may throw.
 #[wasm_bindgen]
 extern "C" {
+    /// `catch`: a Proxy's `ownKeys` may throw (js-sys's `Object::keys` does not catch).
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+
     type Options;
     #[wasm_bindgen(method, getter = apiKey, catch)]
     fn api_key(this: &Options) -> Result<JsValue, JsValue>;
