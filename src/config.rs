@@ -20,8 +20,8 @@ pub const OPTION_NAMES: [&str; 7] = ["apiKey", "baseUrl", "timeoutMs", "maxRetri
 
 /// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
 /// what ignoring case, `_` and `-` already matches.
-const ALIASES: [(&str, &str); 6] =
-    [("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("baseurl", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser")];
+const ALIASES: [(&str, &str); 5] =
+    [("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser")];
 
 /// The error for an option name the functions do not take, with the right name for a near miss.
 pub fn unknown_option(name: &str) -> ClientError {
@@ -41,11 +41,11 @@ pub fn suggestion(name: &str) -> Option<&'static str> {
         .or_else(|| ALIASES.iter().find(|(alias, _)| *alias == folded).map(|(_, known)| *known))
 }
 
-/// A name is quoted only if it reads like an identifier and cannot be a key pasted in the
-/// wrong place.
+/// A name is quoted only if it reads like an identifier, no longer than the longest option
+/// name, and cannot be a key pasted in the wrong place.
 fn shown_name(name: &str) -> Option<String> {
     let identifier = !name.is_empty()
-        && name.len() <= 40
+        && name.len() <= 24
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-')
         && !name.starts_with(crate::key::KEY_PREFIX);
     identifier.then(|| name.to_owned())
@@ -240,7 +240,7 @@ mod tests {
         let err = unknown_option("colour");
         assert_eq!(suggestion("colour"), None);
         assert!(err.message.contains("\"colour\"") && !err.message.contains("did you mean"), "{}", err.message);
-        for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(41)] {
+        for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(25)] {
             let err = unknown_option(secret_looking);
             assert!(!err.message.contains(secret_looking), "{}", err.message);
         }
