@@ -231,3 +231,25 @@ test('a signal-like object whose listener methods throw neither breaks a call no
   assert.equal(err.code, 'timeout');
   assert.equal(err.attempts, 2);
 });
+
+test('whatever a custom fetch does, the call ends in a typed error, and the module keeps working', async () => {
+  const body = JSON.stringify({ account: { id: 1, email: null }, apiKey: { name: 'k', scopes: ['read'], connectionScope: 'account' }, connections: [] });
+  const headers = new Headers();
+  const cases = [
+    ['resolves to undefined', async () => undefined, 'network_error', /did not resolve to a Response/],
+    ['resolves to an object whose status getter throws', async () => ({ get status() { throw new Error('no'); } }), 'network_error', /did not resolve to a Response/],
+    ['throws synchronously', () => { throw new TypeError('sync failure'); }, 'network_error', /sync failure/],
+    ['a body whose read throws synchronously', async () => ({ status: 200, headers, arrayBuffer() { throw new Error('unreadable'); } }), 'network_error', /unreadable/],
+    // Ignores the signal: only the attempt's own timeout can end it.
+    ['a body that never arrives', async () => ({ status: 200, headers, arrayBuffer: () => new Promise(() => {}) }), 'timeout', /timeoutMs = 30 ms/],
+    ['a body that is not an ArrayBuffer', async () => ({ status: 200, headers, arrayBuffer: async () => 'text' }), 'invalid_response', /not valid JSON|empty/],
+  ];
+  for (const [name, fetch, code, message] of cases) {
+    const err = await cjs.getOutboundSyncMe({ apiKey: 'osapi_test_odd_fetch', fetch, timeoutMs: 30, maxRetries: 1 }).catch((e) => e);
+    assert.ok(err instanceof cjs.OutboundSyncError, `${name}: ${err}`);
+    assert.equal(err.code, code, `${name}: ${err.message}`);
+    assert.match(err.message, message, name);
+  }
+  const ok = async () => new Response(body, { status: 200 });
+  assert.deepEqual(await cjs.getOutboundSyncConnections({ apiKey: 'osapi_test_odd_fetch', fetch: ok }), []);
+});
