@@ -33,8 +33,8 @@ pub enum Outcome {
 pub enum Step {
     /// The result.
     Done(MeBody),
-    /// Wait this long, then try again.
-    Retry { wait_ms: f64 },
+    /// Wait this long, then try again; `error` is what this attempt failed with (for the log).
+    Retry { wait_ms: f64, error: ClientError },
     Fail(ClientError),
 }
 
@@ -71,7 +71,7 @@ pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jit
     error.attempts = attempts;
     error.key_hint = config.key.hint();
     match retry::decide(error.code, attempts.saturating_sub(1), config.max_retries, error.retry_after, jitter) {
-        Decision::RetryAfterMs(wait_ms) => Step::Retry { wait_ms },
+        Decision::RetryAfterMs(wait_ms) => Step::Retry { wait_ms, error },
         Decision::GiveUp => Step::Fail(error),
     }
 }
@@ -135,10 +135,10 @@ mod tests {
         let c = config(2.0);
         let outcomes = || [response(500, "", None), response(429, "", None), Outcome::TimedOut, Outcome::NetworkFailure { detail: None }];
         for outcome in outcomes() {
-            assert!(matches!(settle(outcome, &c, 1, 0.0, 0.0), Step::Retry { wait_ms } if wait_ms == 500.0));
+            assert!(matches!(settle(outcome, &c, 1, 0.0, 0.0), Step::Retry { wait_ms, .. } if wait_ms == 500.0));
         }
         for outcome in outcomes() {
-            assert!(matches!(settle(outcome, &c, 2, 0.0, 0.0), Step::Retry { wait_ms } if wait_ms == 1000.0));
+            assert!(matches!(settle(outcome, &c, 2, 0.0, 0.0), Step::Retry { wait_ms, .. } if wait_ms == 1000.0));
         }
         for outcome in outcomes() {
             let err = failure(settle(outcome, &c, 3, 0.0, 0.0));
@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(err.retry_after, Some(120.0));
         assert!(matches!(
             settle(response(429, "", Some("2")), &config(2.0), 1, 0.0, 0.0),
-            Step::Retry { wait_ms } if wait_ms == 2000.0
+            Step::Retry { wait_ms, .. } if wait_ms == 2000.0
         ));
     }
 

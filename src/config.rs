@@ -3,8 +3,10 @@
 //! decides is here, testable without a JS engine.
 
 use crate::base_url::{self, DEFAULT_BASE_URL};
+use crate::cache::{self, Slot};
 use crate::error::{ClientError, ErrorCode};
 use crate::key::{ApiKey, KeySource};
+use crate::log::{self, Level};
 use crate::messages;
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -16,12 +18,15 @@ const MAX_MAX_RETRIES: f64 = 10.0;
 
 /// Every option the exported functions take. Any other name is refused before any request: a
 /// misspelt `baseUrl` would otherwise send the key to the default address.
-pub const OPTION_NAMES: [&str; 7] = ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "fetch", "signal", "dangerouslyAllowBrowser"];
+pub const OPTION_NAMES: [&str; 10] =
+    ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "cacheTtlMs", "logLevel", "logger", "fetch", "signal", "dangerouslyAllowBrowser"];
 
 /// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
 /// what ignoring case, `_` and `-` already matches.
-const ALIASES: [(&str, &str); 5] =
-    [("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser")];
+const ALIASES: [(&str, &str); 8] = [
+    ("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser"),
+    ("ttl", "cacheTtlMs"), ("cachettl", "cacheTtlMs"), ("log", "logLevel"),
+];
 
 /// The error for an option name the functions do not take, with the right name for a near miss.
 pub fn unknown_option(name: &str) -> ClientError {
@@ -82,6 +87,8 @@ pub struct RawOptions {
     pub base_url: OptionValue,
     pub timeout_ms: OptionValue,
     pub max_retries: OptionValue,
+    pub cache_ttl_ms: OptionValue,
+    pub log_level: OptionValue,
     pub dangerously_allow_browser: OptionValue,
 }
 
@@ -90,19 +97,29 @@ pub struct RawOptions {
 pub struct Environment {
     pub api_key: Option<String>,
     pub base_url: Option<String>,
+    /// `OUTBOUNDSYNC_LOG`, read only when `logLevel` is not given.
+    pub log_level: Option<String>,
     /// `window` and `document` both exist: a page whose visitors could read the key.
     pub is_browser_page: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     pub key: ApiKey,
     pub me_url: String,
     pub timeout_ms: f64,
     pub max_retries: u32,
+    /// 0: results are not cached and requests not shared.
+    pub cache_ttl_ms: f64,
+    pub log_level: Level,
 }
 
 impl Config {
+    /// Where this call's results are cached and its requests shared.
+    pub fn slot(&self) -> Slot {
+        Slot { me_url: self.me_url.clone(), key: self.key.clone() }
+    }
+
     /// `scheme://host[:port]`, for messages: where the request went, without the path.
     pub fn origin(&self) -> &str {
         let url = self.me_url.as_str();
@@ -123,6 +140,12 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=MAX_MAX_RETRIES).contains(&n) && n == f64::from(n as u32) => n as u32,
         other => return Err(invalid("maxRetries", "a whole number from 0 to 10", &other)),
     };
+    let cache_ttl_ms = match raw.cache_ttl_ms {
+        OptionValue::Absent => 0.0,
+        OptionValue::Number(n) if (0.0..=cache::MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
+        other => return Err(invalid("cacheTtlMs", "a whole number of milliseconds from 0 to 86400000 (24 hours)", &other)),
+    };
+    let log_level = log_level(&raw.log_level, env.log_level.as_deref())?;
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
@@ -143,7 +166,21 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     }
     let key = ApiKey::parse(key_text.as_deref(), source)?;
     let me_url = base_url::me_url(&base_url)?;
-    Ok(Config { key, me_url, timeout_ms, max_retries })
+    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms, log_level })
+}
+
+/// `logLevel`, else `OUTBOUNDSYNC_LOG`, else off. Apart from `resolve` so that a call whose
+/// other options are wrong can still log its error.
+pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<Level, ClientError> {
+    match option {
+        OptionValue::Absent => match env.filter(|l| !l.trim_ascii().is_empty()) {
+            None => Ok(Level::Off),
+            Some(text) => Level::parse(text)
+                .ok_or_else(|| ClientError::new(ErrorCode::InvalidOption, messages::invalid_log_variable(log::LEVEL_NAMES))),
+        },
+        OptionValue::Str(text) => Level::parse(text).ok_or_else(|| invalid("logLevel", log::LEVEL_NAMES, option)),
+        other => Err(invalid("logLevel", log::LEVEL_NAMES, other)),
+    }
 }
 
 fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
@@ -172,6 +209,7 @@ mod tests {
         let env = Environment {
             api_key: Some("osapi_test_env\n".into()),
             base_url: Some("http://127.0.0.1:9/".into()),
+            log_level: None,
             is_browser_page: false,
         };
         let config = resolve(RawOptions::default(), env.clone()).unwrap();
@@ -231,6 +269,7 @@ mod tests {
         for (name, right) in [
             ("baseURL", "baseUrl"), ("base_url", "baseUrl"), ("apikey", "apiKey"), ("API_KEY", "apiKey"), ("timeout", "timeoutMs"),
             ("timeout_ms", "timeoutMs"), ("retries", "maxRetries"), ("max-retries", "maxRetries"), ("key", "apiKey"), ("allowBrowser", "dangerouslyAllowBrowser"),
+            ("cache_ttl_ms", "cacheTtlMs"), ("ttl", "cacheTtlMs"), ("log_level", "logLevel"), ("LOGGER", "logger"),
         ] {
             assert_eq!(suggestion(name), Some(right), "{name}");
             let err = unknown_option(name);
@@ -243,6 +282,39 @@ mod tests {
         for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(25)] {
             let err = unknown_option(secret_looking);
             assert!(!err.message.contains(secret_looking), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn cache_ttl_is_off_by_default_and_a_whole_number_of_milliseconds_up_to_a_day() {
+        assert_eq!(resolve(key("osapi_test_x"), Environment::default()).unwrap().cache_ttl_ms, 0.0);
+        for ok in [0.0, 1.0, 60_000.0, 86_400_000.0] {
+            let raw = RawOptions { cache_ttl_ms: OptionValue::Number(ok), ..key("osapi_test_x") };
+            assert_eq!(resolve(raw, Environment::default()).unwrap().cache_ttl_ms, ok);
+        }
+        for bad in [OptionValue::Number(-1.0), OptionValue::Number(1.5), OptionValue::Number(86_400_001.0), OptionValue::Number(f64::NAN), OptionValue::Str("60000".into())] {
+            let raw = RawOptions { cache_ttl_ms: bad.clone(), ..key("osapi_test_x") };
+            let err = resolve(raw, Environment::default()).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption, "{bad:?}");
+            assert!(err.message.contains("cacheTtlMs"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn the_log_level_comes_from_the_option_then_outboundsync_log_and_is_off_otherwise() {
+        let env = |level: &str| Environment { log_level: Some(level.into()), ..Default::default() };
+        assert_eq!(resolve(key("osapi_test_x"), Environment::default()).unwrap().log_level, Level::Off);
+        assert_eq!(resolve(key("osapi_test_x"), env("DEBUG")).unwrap().log_level, Level::Debug);
+        assert_eq!(resolve(key("osapi_test_x"), env("")).unwrap().log_level, Level::Off);
+        let given = RawOptions { log_level: OptionValue::Str("warn".into()), ..key("osapi_test_x") };
+        assert_eq!(resolve(given, env("debug")).unwrap().log_level, Level::Warn);
+        let err = resolve(key("osapi_test_x"), env("osapi_test_pasted_here")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidOption);
+        assert!(err.message.contains("OUTBOUNDSYNC_LOG") && !err.message.contains("osapi_test_pasted"), "{}", err.message);
+        for bad in [OptionValue::Str("verbose".into()), OptionValue::Bool(true), OptionValue::Number(3.0)] {
+            let raw = RawOptions { log_level: bad, ..key("osapi_test_x") };
+            let err = resolve(raw, Environment::default()).unwrap_err();
+            assert!(err.message.contains("logLevel") && err.message.contains("'debug'"), "{}", err.message);
         }
     }
 

@@ -5,11 +5,13 @@
 pub mod attempt;
 pub mod base_url;
 pub mod body;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod error;
 pub mod exact;
 pub mod key;
+pub mod log;
 pub mod messages;
 pub mod model;
 pub mod retry;

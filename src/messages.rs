@@ -53,8 +53,12 @@ pub fn unknown_option(name: Option<&str>, right: Option<&str>) -> String {
     let name = name.map_or_else(|| "an option name".to_owned(), |n| format!("\"{n}\""));
     let hint = right.map(|r| format!(" (did you mean {r}?)")).unwrap_or_default();
     format!(
-        "The options object has {name}{hint}, which outboundsync does not take: it would be ignored, and the call could go to another address or run with other limits than you meant. The options are apiKey, baseUrl, timeoutMs, maxRetries, fetch, signal and dangerouslyAllowBrowser."
+        "The options object has {name}{hint}, which outboundsync does not take: it would be ignored, and the call could go to another address or run with other limits than you meant. The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."
     )
+}
+
+pub fn invalid_log_variable(levels: &str) -> String {
+    ["The OUTBOUNDSYNC_LOG environment variable must be ", levels, " (its value is not shown). Fix or unset it, or pass { logLevel }."].concat()
 }
 
 pub fn browser_disallowed() -> String {
@@ -91,6 +95,16 @@ pub fn rate_limited(retry_after: Option<f64>, attempts: u32) -> String {
         None => "Retry in a minute: /me allows 120 requests per 60 seconds per IP address and per account.".into(),
     };
     ["OutboundSync rate limit exceeded (HTTP 429) ", &after_attempts(attempts), ". ", &wait].concat()
+}
+
+/// A call held back by a 429 an earlier call got (`cacheTtlMs`): nothing was sent.
+pub fn rate_limit_remembered(seconds_left: f64) -> String {
+    [
+        "OutboundSync rate limit exceeded (HTTP 429 to an earlier call with this key): no request was sent, so the account's limit is not spent further. Retry after ",
+        &seconds_text(seconds_left),
+        " (what is left of the server's Retry-After).",
+    ]
+    .concat()
 }
 
 pub fn server_error(status: u16, server_message: Option<&str>, attempts: u32) -> String {

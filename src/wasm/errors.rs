@@ -38,3 +38,24 @@ pub fn to_js(error: &ClientError, cause: Option<&JsValue>) -> JsValue {
     }
     create_error(error.kind().class_name(), &error.message, &details)
 }
+
+/// A call's error before it becomes a JS object: one `Failure` of a shared request becomes a
+/// separate error object for each caller waiting on it.
+#[derive(Clone)]
+pub struct Failure {
+    pub error: ClientError,
+    /// The JS error behind it (`err.cause`), if any.
+    pub cause: Option<JsValue>,
+}
+
+impl Failure {
+    pub fn to_js(&self) -> JsValue {
+        to_js(&self.error, self.cause.as_ref())
+    }
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        Failure { error, cause: None }
+    }
+}

@@ -37,6 +37,7 @@ pub enum FromJs {
 }
 
 /// Which `fetch` performs the request.
+#[derive(Clone)]
 pub enum Fetch {
     Global,
     /// The caller's `fetch` option, called with the same two arguments.

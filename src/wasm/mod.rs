@@ -4,22 +4,30 @@
 mod deadline;
 mod errors;
 mod fetch;
+mod flight;
+mod log;
 mod options;
 mod result;
 mod runtime;
 
 pub use errors::error_class;
 
+use std::rc::Rc;
+
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use crate::attempt::{self, Step};
+use crate::attempt::{self, Outcome, Step};
 use crate::config::{self, Config, OptionValue};
 use crate::error::{ClientError, ErrorCode};
+use crate::log::{self as lines, Level, Seen};
 use crate::messages;
+use errors::Failure;
 use fetch::{Attempt, Fetch, FromJs};
+use log::Log;
+use result::Me;
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
 #[wasm_bindgen(js_name = getOutboundSyncMe, skip_typescript)]
@@ -41,44 +49,69 @@ fn start(options: JsValue, connections_only: bool) -> Promise {
 
 async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsValue> {
     let args = options::read(options).map_err(|e| errors::to_js(&e, None))?;
-    let env = runtime::environment(args.raw.api_key == OptionValue::Absent, args.raw.base_url == OptionValue::Absent);
-    let config = config::resolve(args.raw, env).map_err(|e| errors::to_js(&e, None))?;
-    run(&config, &args.fetch, args.signal.as_ref(), connections_only).await
+    let raw = &args.raw;
+    let env = runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
+    let level = config::log_level(&raw.log_level, env.log_level.as_deref()).unwrap_or_default();
+    let log = Log::new(level, args.logger.clone());
+    let outcome = match config::resolve(args.raw.clone(), env) {
+        Ok(config) if config.cache_ttl_ms > 0.0 => flight::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
+        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| flight::learn(&config, &f.error)),
+        Err(error) => Err(error.into()),
+    };
+    let result = outcome.and_then(|me| {
+        me.to_js(connections_only).map_err(|cause| engine_refused(cause, 0))
+    });
+    result.map_err(|failure| {
+        log.write(Level::Error, || lines::failed(&failure.error));
+        failure.to_js()
+    })
 }
 
 /// The retry loop: perform an attempt, let the core settle it, wait or stop.
-async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, connections_only: bool) -> Result<JsValue, JsValue> {
-    let aborted = |attempts| Err(errors::to_js(&attempt::aborted(config, attempts), None));
+async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: &Log) -> Result<Me, Failure> {
+    let aborted = |attempts| Err(attempt::aborted(config, attempts).into());
     let mut attempts = 0u32;
     loop {
         if signal.is_some_and(|s| s.aborted()) {
             return aborted(attempts);
         }
         attempts += 1;
+        let started_ms = js_sys::Date::now();
         let (outcome, from_js) = match fetch::attempt(fetch, config, signal).await {
             Attempt::Done { outcome, from_js } => (outcome, from_js),
             Attempt::Aborted => return aborted(attempts),
         };
+        log.write(Level::Debug, || {
+            let seen = match &outcome {
+                Outcome::Response { status, body, request_id, .. } => Seen::Response { status: *status, request_id: request_id.as_deref(), bytes: body.len() },
+                Outcome::NetworkFailure { .. } => Seen::Failed,
+                Outcome::TimedOut => Seen::TimedOut,
+            };
+            lines::attempt(&config.me_url, attempts, seen, js_sys::Date::now() - started_ms)
+        });
         match (attempt::settle(outcome, config, attempts, js_sys::Date::now(), js_sys::Math::random()), from_js) {
             (Step::Done(body), from_js) => {
                 let bytes = match &from_js {
                     FromJs::Body(bytes) => Some(bytes),
                     _ => None,
                 };
-                return result::to_js(body, bytes, connections_only).map_err(|cause| {
-                    // Not reached: the core checked the body. If an engine disagrees, it is reported.
-                    let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response("JavaScript could not build the result"));
-                    error.attempts = attempts;
-                    errors::to_js(&error, Some(&cause))
-                });
+                return Me::new(body, bytes).map_err(|cause| engine_refused(cause, attempts));
             }
-            (Step::Fail(error), FromJs::Cause(cause)) => return Err(errors::to_js(&error, Some(&cause))),
-            (Step::Fail(error), _) => return Err(errors::to_js(&error, None)),
-            (Step::Retry { wait_ms }, _) => {
+            (Step::Fail(error), FromJs::Cause(cause)) => return Err(Failure { error, cause: Some(cause) }),
+            (Step::Fail(error), _) => return Err(error.into()),
+            (Step::Retry { wait_ms, error }, _) => {
+                log.write(Level::Warn, || lines::retry(&error, wait_ms));
                 if fetch::sleep(wait_ms, signal).await.is_err() {
                     return aborted(attempts);
                 }
             }
         }
     }
+}
+
+/// Not reached: the core checked the body. If an engine disagrees, it is reported.
+fn engine_refused(cause: JsValue, attempts: u32) -> Failure {
+    let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response("JavaScript could not build the result"));
+    error.attempts = attempts;
+    Failure { error, cause: Some(cause) }
 }

@@ -16,12 +16,15 @@ pub struct CallArgs {
     pub raw: RawOptions,
     pub fetch: Fetch,
     pub signal: Option<AbortSignal>,
+    /// The `logger` option, checked to have the four methods; `None` logs to `console`.
+    pub logger: Option<JsValue>,
 }
 
 pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     let mut raw = RawOptions::default();
     let mut fetch = JsValue::UNDEFINED;
     let mut signal = JsValue::UNDEFINED;
+    let mut logger = JsValue::UNDEFINED;
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
@@ -31,13 +34,16 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
         raw.base_url = field(options.base_url(), "baseUrl")?;
         raw.timeout_ms = field(options.timeout_ms(), "timeoutMs")?;
         raw.max_retries = field(options.max_retries(), "maxRetries")?;
+        raw.cache_ttl_ms = field(options.cache_ttl_ms(), "cacheTtlMs")?;
+        raw.log_level = field(options.log_level(), "logLevel")?;
+        logger = property(options.logger(), "logger")?;
         raw.dangerously_allow_browser = field(options.dangerously_allow_browser(), "dangerouslyAllowBrowser")?;
         fetch = property(options.fetch(), "fetch")?;
         signal = property(options.signal(), "signal")?;
     } else if !arg.is_undefined() && !arg.is_null() {
         return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
     }
-    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)? })
+    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)? })
 }
 
 /// Every own property that is not an option, unless its value is `undefined` (not given).
@@ -65,6 +71,20 @@ fn fetch_function(value: JsValue) -> Result<Fetch, ClientError> {
     }
     let shown = type_name(&value);
     value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| invalid("fetch", "a function", &shown))
+}
+
+/// Anything with the four methods (console, pino, winston, a test's recorder).
+fn log_target(value: JsValue) -> Result<Option<JsValue>, ClientError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let has_methods = (value.is_object() || value.is_function())
+        && ["debug", "info", "warn", "error"].iter().all(|m| Reflect::get(&value, &JsValue::from_str(m)).is_ok_and(|f| f.is_function()));
+    if has_methods {
+        Ok(Some(value))
+    } else {
+        Err(invalid("logger", "an object with debug, info, warn and error methods, such as console", &type_name(&value)))
+    }
 }
 
 /// Duck-typed rather than `instanceof`, so signals from another realm or a polyfill work.
@@ -98,6 +118,12 @@ extern "C" {
     fn timeout_ms(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter = maxRetries, catch)]
     fn max_retries(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = cacheTtlMs, catch)]
+    fn cache_ttl_ms(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = logLevel, catch)]
+    fn log_level(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn logger(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter = dangerouslyAllowBrowser, catch)]
     fn dangerously_allow_browser(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]

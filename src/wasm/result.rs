@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::body::MeBody;
+use crate::model::OutboundSyncMe;
 
 #[wasm_bindgen]
 extern "C" {
@@ -36,23 +37,41 @@ thread_local! {
     static DECODER: Result<TextDecoder, JsValue> = TextDecoder::new();
 }
 
-/// `bytes` is the body as JavaScript holds it (for `MeBody::Exact`). An `Err` is a JS error
-/// from the engine, which the caller reports as an invalid response.
-pub fn to_js(body: MeBody, bytes: Option<&Uint8Array>, connections_only: bool) -> Result<JsValue, JsValue> {
-    match body {
-        MeBody::Exact => {
-            let bytes = bytes.ok_or(JsValue::UNDEFINED)?;
-            let text = DECODER.with(|decoder| match decoder {
-                Ok(decoder) => decoder.decode(bytes),
-                Err(error) => Err(error.clone()),
-            })?;
-            let me = json_parse(&text)?;
-            Ok(if connections_only { me.unchecked_into::<ParsedMe>().connections() } else { me })
+/// A result that any number of callers can each get their own copy of (the cache and shared
+/// requests hand one to many): the body's text for `JSON.parse`, or the model.
+pub enum Me {
+    Text(JsString),
+    Model(OutboundSyncMe),
+}
+
+impl Me {
+    /// `bytes` is the body as JavaScript holds it (for `MeBody::Exact`). An `Err` is a JS error
+    /// from the engine, which the caller reports as an invalid response.
+    pub fn new(body: MeBody, bytes: Option<&Uint8Array>) -> Result<Me, JsValue> {
+        match body {
+            MeBody::Exact => {
+                let bytes = bytes.ok_or(JsValue::UNDEFINED)?;
+                DECODER.with(|decoder| match decoder {
+                    Ok(decoder) => decoder.decode(bytes).map(Me::Text),
+                    Err(error) => Err(error.clone()),
+                })
+            }
+            MeBody::Read(me) => Ok(Me::Model(me)),
         }
-        MeBody::Read(me) => {
-            let serializer = Serializer::json_compatible();
-            let value = if connections_only { me.connections.serialize(&serializer) } else { me.serialize(&serializer) };
-            value.map_err(JsValue::from)
+    }
+
+    /// New JS objects on every call: one caller changing its result changes no other's.
+    pub fn to_js(&self, connections_only: bool) -> Result<JsValue, JsValue> {
+        match self {
+            Me::Text(text) => {
+                let me = json_parse(text)?;
+                Ok(if connections_only { me.unchecked_into::<ParsedMe>().connections() } else { me })
+            }
+            Me::Model(me) => {
+                let serializer = Serializer::json_compatible();
+                let value = if connections_only { me.connections.serialize(&serializer) } else { me.serialize(&serializer) };
+                value.map_err(JsValue::from)
+            }
         }
     }
 }

@@ -10,10 +10,11 @@ use crate::config::Environment;
 
 /// Reads only the variables the caller did not give as options: `process.env` is slow to read
 /// in Node, and a key given is a key that needs no lookup.
-pub fn environment(need_key: bool, need_base_url: bool) -> Environment {
+pub fn environment(need_key: bool, need_base_url: bool, need_log_level: bool) -> Environment {
     Environment {
         api_key: if need_key { env_var("OUTBOUNDSYNC_API_KEY") } else { None },
         base_url: if need_base_url { env_var("OUTBOUNDSYNC_BASE_URL") } else { None },
+        log_level: if need_log_level { env_var("OUTBOUNDSYNC_LOG") } else { None },
         is_browser_page: is_browser_page(),
     }
 }

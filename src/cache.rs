@@ -1,0 +1,226 @@
+//! The opt-in result cache (`cacheTtlMs`): what a base URL and key last got from `/me`, and
+//! until when the server asked that key to wait. The boundary shares requests in flight and
+//! builds each caller's copy; what is remembered, for how long and what is dropped is here.
+
+use std::collections::HashMap;
+
+use crate::error::{ClientError, ErrorCode};
+use crate::key::ApiKey;
+
+/// At most this many base URL and key pairs are remembered; the least recently used goes first.
+pub const MAX_ENTRIES: usize = 100;
+/// The longest `cacheTtlMs`: a day.
+pub const MAX_TTL_MS: f64 = 86_400_000.0;
+
+/// Which results a call may share: the `/me` URL and the key. `Debug` shows the key's hint
+/// (`ApiKey`'s own), so nothing in the cache can print the key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    pub me_url: String,
+    pub key: ApiKey,
+}
+
+#[derive(Debug)]
+enum Remembered<V> {
+    Result { stored_ms: f64, value: V },
+    RateLimited { until_ms: f64 },
+}
+
+#[derive(Debug)]
+struct Entry<V> {
+    remembered: Remembered<V>,
+    /// For least-recently-used eviction.
+    used: u64,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Lookup<'a, V> {
+    /// A result younger than the caller's TTL, stored `age_ms` ago.
+    Hit { value: &'a V, age_ms: f64 },
+    /// The server asked to wait; this many whole seconds are left.
+    RateLimited { seconds_left: f64 },
+    Miss,
+}
+
+#[derive(Debug)]
+pub struct Cache<V> {
+    entries: HashMap<Slot, Entry<V>>,
+    clock: u64,
+}
+
+impl<V> Default for Cache<V> {
+    fn default() -> Self {
+        Cache { entries: HashMap::new(), clock: 0 }
+    }
+}
+
+impl<V> Cache<V> {
+    /// Freshness is the caller's: a result stored by a call with a longer TTL is not served to
+    /// a call that asked for a shorter one. An entry nobody can use any more is dropped.
+    pub fn lookup(&mut self, slot: &Slot, ttl_ms: f64, now_ms: f64) -> Lookup<'_, V> {
+        let tick = self.tick();
+        let usable = match self.entries.get(slot).map(|e| &e.remembered) {
+            None => return Lookup::Miss,
+            Some(Remembered::Result { stored_ms, .. }) => now_ms - stored_ms < MAX_TTL_MS,
+            Some(Remembered::RateLimited { until_ms }) => now_ms < *until_ms,
+        };
+        if !usable {
+            self.entries.remove(slot);
+            return Lookup::Miss;
+        }
+        let Some(entry) = self.entries.get_mut(slot) else { return Lookup::Miss };
+        match &entry.remembered {
+            Remembered::Result { stored_ms, value } => {
+                let age_ms = (now_ms - stored_ms).max(0.0);
+                if age_ms >= ttl_ms {
+                    return Lookup::Miss;
+                }
+                entry.used = tick;
+                Lookup::Hit { value, age_ms }
+            }
+            Remembered::RateLimited { until_ms } => {
+                entry.used = tick;
+                Lookup::RateLimited { seconds_left: ((until_ms - now_ms) / 1000.0).ceil() }
+            }
+        }
+    }
+
+    pub fn store(&mut self, slot: Slot, value: V, now_ms: f64) {
+        self.put(slot, Remembered::Result { stored_ms: now_ms, value });
+    }
+
+    /// What a call's final error means for the slot: a 429 with `Retry-After` holds back every
+    /// call until then (so the account's limit is not spent further); a rejected key or one
+    /// without API access loses its result. Errors themselves are never remembered.
+    pub fn failed(&mut self, slot: &Slot, error: &ClientError, now_ms: f64) {
+        match (error.code, error.retry_after) {
+            (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 => {
+                self.put(slot.clone(), Remembered::RateLimited { until_ms: now_ms + seconds * 1000.0 });
+            }
+            (ErrorCode::Unauthorized | ErrorCode::ApiAccessDisabled, _) => {
+                self.entries.remove(slot);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn put(&mut self, slot: Slot, remembered: Remembered<V>) {
+        let used = self.tick();
+        if self.entries.len() >= MAX_ENTRIES && !self.entries.contains_key(&slot) {
+            let oldest = self.entries.iter().min_by_key(|(_, e)| e.used).map(|(s, _)| s.clone());
+            if let Some(oldest) = oldest {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.entries.insert(slot, Entry { remembered, used });
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::KeySource;
+
+    fn slot(key: &str) -> Slot {
+        Slot { me_url: "http://127.0.0.1:9/api/v1/me".into(), key: ApiKey::parse(Some(key), KeySource::Argument).unwrap() }
+    }
+
+    fn hit<V: Copy>(lookup: Lookup<'_, V>) -> Option<V> {
+        match lookup {
+            Lookup::Hit { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_result_is_served_for_the_callers_ttl_and_no_longer() {
+        let mut cache = Cache::default();
+        cache.store(slot("osapi_test_cache_a_0001"), 7, 1_000.0);
+        assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 500.0, 1_499.0)), Some(7));
+        assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 500.0, 1_500.0)), None);
+        // Another caller's longer TTL does not stretch this one's.
+        assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 100.0, 1_200.0)), None);
+        assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), MAX_TTL_MS, 1_200.0)), Some(7));
+    }
+
+    #[test]
+    fn keys_and_urls_do_not_share() {
+        let mut cache = Cache::default();
+        cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+        assert_eq!(cache.lookup(&slot("osapi_test_cache_b_0002"), 1e6, 1.0), Lookup::Miss);
+        let other_url = Slot { me_url: "http://127.0.0.1:10/api/v1/me".into(), ..slot("osapi_test_cache_a_0001") };
+        assert_eq!(cache.lookup(&other_url, 1e6, 1.0), Lookup::Miss);
+    }
+
+    #[test]
+    fn a_rate_limit_holds_back_calls_until_retry_after_with_the_whole_seconds_left() {
+        let mut cache: Cache<u32> = Cache::default();
+        let mut error = ClientError::new(ErrorCode::RateLimited, "limited");
+        error.retry_after = Some(42.0);
+        cache.failed(&slot("osapi_test_cache_a_0001"), &error, 10_000.0);
+        assert_eq!(cache.lookup(&slot("osapi_test_cache_a_0001"), 1.0, 10_000.0), Lookup::RateLimited { seconds_left: 42.0 });
+        assert_eq!(cache.lookup(&slot("osapi_test_cache_a_0001"), 1.0, 30_500.0), Lookup::RateLimited { seconds_left: 22.0 });
+        assert_eq!(cache.lookup(&slot("osapi_test_cache_a_0001"), 1.0, 52_000.0), Lookup::Miss);
+        assert!(cache.is_empty());
+        // Without a Retry-After there is nothing to hold back until.
+        error.retry_after = None;
+        cache.failed(&slot("osapi_test_cache_a_0001"), &error, 0.0);
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_rejected_key_loses_its_result_and_other_errors_change_nothing() {
+        let mut cache = Cache::default();
+        for code in [ErrorCode::ServerError, ErrorCode::Timeout, ErrorCode::NetworkError, ErrorCode::InvalidResponse] {
+            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+            cache.failed(&slot("osapi_test_cache_a_0001"), &ClientError::new(code, "x"), 1.0);
+            assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 1e6, 2.0)), Some(1), "{code:?}");
+        }
+        for code in [ErrorCode::Unauthorized, ErrorCode::ApiAccessDisabled] {
+            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+            cache.failed(&slot("osapi_test_cache_a_0001"), &ClientError::new(code, "x"), 1.0);
+            assert_eq!(cache.lookup(&slot("osapi_test_cache_a_0001"), 1e6, 2.0), Lookup::Miss, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn at_most_a_hundred_entries_and_the_least_recently_used_goes() {
+        let mut cache = Cache::default();
+        let key = |i: usize| format!("osapi_test_cache_{i:04}");
+        for i in 0..MAX_ENTRIES {
+            cache.store(slot(&key(i)), i, 0.0);
+        }
+        assert_eq!(hit(cache.lookup(&slot(&key(0)), 1e6, 1.0)), Some(0)); // 0 is now the newest
+        cache.store(slot(&key(MAX_ENTRIES)), MAX_ENTRIES, 1.0);
+        assert_eq!(cache.len(), MAX_ENTRIES);
+        assert_eq!(cache.lookup(&slot(&key(1)), 1e6, 2.0), Lookup::Miss);
+        assert_eq!(hit(cache.lookup(&slot(&key(0)), 1e6, 2.0)), Some(0));
+        assert_eq!(hit(cache.lookup(&slot(&key(MAX_ENTRIES)), 1e6, 2.0)), Some(MAX_ENTRIES));
+        // Storing again under a known slot replaces, never evicts.
+        cache.store(slot(&key(0)), 0, 3.0);
+        assert_eq!(cache.len(), MAX_ENTRIES);
+        assert_eq!(hit(cache.lookup(&slot(&key(2)), 1e6, 4.0)), Some(2));
+    }
+
+    #[test]
+    fn nothing_in_the_cache_prints_the_key() {
+        let mut cache = Cache::default();
+        cache.store(slot("osapi_test_cache_secret_9999"), 1, 0.0);
+        let shown = format!("{cache:?} {:?}", slot("osapi_test_cache_secret_9999"));
+        assert!(!shown.contains("osapi_test_cache_secret"), "{shown}");
+        assert!(shown.contains("osapi_…9999"), "{shown}");
+    }
+}

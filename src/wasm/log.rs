@@ -1,0 +1,46 @@
+//! Writing the call's log lines (`crate::log`) to the caller's `logger`, or to `console`. A
+//! logger is the caller's code: whatever it throws or rejects with is dropped, so logging can
+//! never change what a call returns.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::log::Level;
+
+use super::runtime;
+
+#[derive(Clone)]
+pub struct Log {
+    level: Level,
+    /// The `logger` option; `None` is `console`.
+    logger: Option<JsValue>,
+}
+
+thread_local! {
+    /// Attached to whatever an async logger returns, so its rejection is not unhandled.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+impl Log {
+    pub fn new(level: Level, logger: Option<JsValue>) -> Log {
+        Log { level, logger }
+    }
+
+    /// `line` is only built when the level is on: with the log off a call pays one comparison.
+    pub fn write(&self, level: Level, line: impl FnOnce() -> String) {
+        if level == Level::Off || level > self.level {
+            return;
+        }
+        let Some(target) = self.logger.clone().or_else(|| runtime::property(&js_sys::global(), "console")) else { return };
+        let Ok(method) = Reflect::get(&target, &JsValue::from_str(level.method())) else { return };
+        let Some(method) = method.dyn_ref::<Function>() else { return };
+        if let Ok(returned) = method.call1(&target, &JsValue::from_str(&line())) {
+            if returned.is_object() {
+                IGNORE.with(|ignore| {
+                    let _ = Promise::resolve(&returned).catch(ignore);
+                });
+            }
+        }
+    }
+}
