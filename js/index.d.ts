@@ -20,6 +20,21 @@ export interface OutboundSyncResponseLike {
 
 export type OutboundSyncFetch = (url: string, init: OutboundSyncRequestInit) => Promise<OutboundSyncResponseLike>;
 
+/** Each level logs its own lines and those of the levels before it. */
+export type OutboundSyncLogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
+
+/** console, pino, winston, or anything with these four methods; each gets one line of text. */
+export interface OutboundSyncLogger {
+  /** Each attempt: URL, status, x-request-id, duration and body size. */
+  debug(message: string): unknown;
+  /** Cache hits, shared requests, calls held back by a remembered 429. */
+  info(message: string): unknown;
+  /** Each retry, with its cause and wait. */
+  warn(message: string): unknown;
+  /** The call's final error: its code and message. */
+  error(message: string): unknown;
+}
+
 export interface OutboundSyncOptions {
   /** Default: OUTBOUNDSYNC_API_KEY from the environment (process.env, or Deno.env when permitted). */
   apiKey?: string;
@@ -31,6 +46,16 @@ export interface OutboundSyncOptions {
   timeoutMs?: number;
   /** Retries of 429, 5xx, network errors and timeouts. Default: 2 (at most 10). */
   maxRetries?: number;
+  /**
+   * Reuse a successful result for the same base URL and key for this many milliseconds, share
+   * one request among concurrent calls, and hold calls back while a 429's Retry-After lasts.
+   * A whole number up to 86400000 (24 hours). Default: 0 (off).
+   */
+  cacheTtlMs?: number;
+  /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
+  logLevel?: OutboundSyncLogLevel;
+  /** Where log lines go. Default: console. Never given the key; whatever it throws is ignored. */
+  logger?: OutboundSyncLogger;
   /** Cancels the request and any wait between retries. */
   signal?: AbortSignal;
   /** Allow calls from a browser page, where visitors could read the key. Default: false. */

@@ -8,6 +8,8 @@ import {
   type Connection,
   type ConnectionScope,
   type OutboundSyncErrorCode,
+  type OutboundSyncLogger,
+  type OutboundSyncLogLevel,
 } from '../../pkg/index.mjs';
 
 export async function usage(signal: AbortSignal): Promise<number> {
@@ -20,6 +22,14 @@ export async function usage(signal: AbortSignal): Promise<number> {
   const domain: string = connections[0].organizationDomain;
   // @ts-expect-error options are checked
   await getOutboundSyncMe({ timeoutMs: '5s' });
+  const level: OutboundSyncLogLevel = 'debug';
+  const logger: OutboundSyncLogger = console;
+  await getOutboundSyncMe({ cacheTtlMs: 60_000, logLevel: level, logger });
+  await getOutboundSyncMe({ logger: { debug() {}, info() {}, warn() {}, error: async () => {} } });
+  // @ts-expect-error log levels are a literal union
+  await getOutboundSyncMe({ logLevel: 'verbose' });
+  // @ts-expect-error a logger has all four methods
+  await getOutboundSyncMe({ logger: { info() {} } });
   try {
     await getOutboundSyncMe('osapi_test_types');
   } catch (err) {
