@@ -32,11 +32,18 @@ scope, and the CRM connections it can reach. The key is read from OUTBOUNDSYNC_A
   --timeout MS          per-attempt timeout in milliseconds (default: 30000)
   --retries N           retries of rate limits, server and network errors (default: 2)
   --json                print the result, or the error's code, status and message, as JSON
-  --verbose             print the error's stack trace too
+  --verbose             log each attempt (URL, status, request id, time, size), retries
+                        and the error to stderr, and print an error's stack trace
   --version             print the version
   --help                print this help
 
 Never put the key itself on the command line.
+
+Environment:
+  OUTBOUNDSYNC_API_KEY   the API key
+  OUTBOUNDSYNC_BASE_URL  the API base URL
+  OUTBOUNDSYNC_LOG       off, error, warn, info or debug: what to log to stderr
+                         (--verbose is debug); never the key
 
 Exit codes:
   0  the key works
@@ -155,6 +162,10 @@ function explain(err) {
   }
 }
 
+// The log goes to stderr whatever its level: stdout is the result (and --json must stay JSON).
+const writeLog = (line) => process.stderr.write(`${line}\n`);
+const stderrLogger = { debug: writeLog, info: writeLog, warn: writeLog, error: writeLog };
+
 function style(stream) {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   const on = Boolean(stream.isTTY) && !noColor;
@@ -216,7 +227,10 @@ async function main(argv) {
   process.once('SIGINT', () => controller.abort());
   try {
     const apiKey = readKey(opts);
-    const me = await api.getOutboundSyncMe({ apiKey, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries, signal: controller.signal });
+    const me = await api.getOutboundSyncMe({
+      apiKey, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries, signal: controller.signal,
+      logLevel: opts.verbose ? 'debug' : undefined, logger: stderrLogger,
+    });
     if (opts.json) process.stdout.write(`${JSON.stringify(me, null, 2)}\n`);
     else printMe(me, (text) => process.stdout.write(text));
     return EXIT.ok;

@@ -127,6 +127,25 @@ test('--verbose adds the stack trace', async () => {
   assert.match(stderr, /\n\s+at /);
 });
 
+test('--verbose logs each attempt and retry to stderr; stdout stays the result', async () => {
+  const args = ['--base-url', scenario('verbose', '503:ra=0,ok')(), '--json'];
+  const { code, stdout, stderr } = await cli([...args, '--verbose'], { key: FIXTURE_KEYS.accountWide });
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout).connections.map((c) => c.id), [7, 8, 9]);
+  assert.match(stderr, /GET http:\/\/127\.0\.0\.1:\d+\/__scenario\/cli-verbose\/\S+\/api\/v1\/me attempt 1: HTTP 503, \d+ bytes, x-request-id req_double_\d+ in \d+ ms/);
+  assert.match(stderr, /attempt 1 failed with server_error \(HTTP 503\); retrying in 0 ms/);
+  assert.match(stderr, /attempt 2: HTTP 200/);
+  assert.ok(!stderr.includes(FIXTURE_KEYS.accountWide), 'the key reached the log');
+  // OUTBOUNDSYNC_LOG sets the level without --verbose; still on stderr, never on stdout.
+  const quiet = await cli(['--base-url', scenario('env-log', '503:ra=0,ok')(), '--json'], { key: FIXTURE_KEYS.accountWide, env: { OUTBOUNDSYNC_LOG: 'warn' } });
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.match(quiet.stderr, /retrying in 0 ms/);
+  assert.doesNotMatch(quiet.stderr, /attempt 2: HTTP 200/);
+  assert.deepEqual(JSON.parse(quiet.stdout).connections.map((c) => c.id), [7, 8, 9]);
+  const none = await cli(['--base-url', scenario('no-log', '503:ra=0,ok')()], { key: FIXTURE_KEYS.accountWide });
+  assert.equal(none.stderr, '');
+});
+
 test('usage errors exit 2, and a key on the command line is refused', async () => {
   for (const args of [['--api-key', KEY], [KEY], ['--bogus'], ['--retries', 'many'], ['--timeout'], ['list']]) {
     const { code, stdout, stderr } = await cli(args, { key: FIXTURE_KEYS.accountWide });
@@ -141,6 +160,7 @@ test('--help documents every exit code; --version prints the package version', a
   const help = await cli(['--help']);
   assert.equal(help.code, 0);
   for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8]) assert.match(help.stdout, new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+  assert.match(help.stdout, /OUTBOUNDSYNC_LOG\s+off, error, warn, info or debug/);
   const { version } = JSON.parse(readFileSync(join(dir, 'node_modules', 'outboundsync', 'package.json'), 'utf8'));
   const shown = await cli(['--version']);
   assert.equal(shown.stdout.trim(), version);
