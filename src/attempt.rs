@@ -43,6 +43,8 @@ pub enum Step {
 pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
     let mut error = match outcome {
         Outcome::Response { status, body, request_id, retry_after } => {
+            // Server text, like a message: a confused server could echo the key in it.
+            let request_id = request_id.map(|id| config.key.redact(id));
             if status::is_success(status) {
                 match body::decode_me(&body) {
                     Ok(me) => return Step::Done(me),
@@ -167,6 +169,13 @@ mod tests {
         let shown = format!("{err:?} {err} {:?}", err.server_message);
         assert!(!shown.contains(KEY), "{shown}");
         assert!(err.server_message.unwrap().contains("[redacted]"));
+    }
+
+    #[test]
+    fn a_request_id_echoing_the_key_is_redacted() {
+        let echoed = Outcome::Response { status: 500, body: Vec::new(), request_id: Some(format!("id-{KEY}")), retry_after: None };
+        let err = failure(settle(echoed, &config(0.0), 1, 0.0, 0.0));
+        assert_eq!(err.request_id.as_deref(), Some("id-[redacted]"));
     }
 
     #[test]

@@ -82,8 +82,12 @@ async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: 
             Attempt::Aborted => return aborted(attempts),
         };
         log.write(Level::Debug, || {
+            let request_id = match &outcome {
+                Outcome::Response { request_id: Some(id), .. } => Some(config.key.redact(id.clone())),
+                _ => None,
+            };
             let seen = match &outcome {
-                Outcome::Response { status, body, request_id, .. } => Seen::Response { status: *status, request_id: request_id.as_deref(), bytes: body.len() },
+                Outcome::Response { status, body, .. } => Seen::Response { status: *status, request_id: request_id.as_deref(), bytes: body.len() },
                 Outcome::NetworkFailure { .. } => Seen::Failed,
                 Outcome::TimedOut => Seen::TimedOut,
             };
