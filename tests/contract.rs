@@ -550,3 +550,58 @@ async fn futures_join<A: core::future::Future, B: core::future::Future<Output = 
     .await;
     (a_out.unwrap(), ())
 }
+
+// ---- cache and log ---------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn with_a_cache_ttl_concurrent_calls_share_one_request_and_each_gets_its_own_copy() {
+    let (base, id) = scenario("ok");
+    let opts = options(ACCOUNT_WIDE, &base, &[("cacheTtlMs", 60_000.into())]);
+    let calls: Array = (0..20).map(|_| JsValue::from(get_outbound_sync_connections(opts.clone()))).collect();
+    let results: Array = JsFuture::from(Promise::all(&calls)).await.unwrap().unchecked_into();
+    assert_eq!(count(&id).await, 1.0);
+    let first: Array = results.get(0).unchecked_into();
+    assert_eq!(first.length(), 3);
+    assert!(results.get(0) != results.get(1), "two callers got the same array");
+    first.set_length(0);
+    let again: Array = get_outbound_sync_connections(opts).await.unwrap().unchecked_into();
+    assert_eq!(again.length(), 3, "one caller's change reached another");
+    assert_eq!(count(&id).await, 1.0, "a call within the TTL sent a request");
+}
+
+#[wasm_bindgen_test]
+async fn with_a_cache_ttl_a_429_holds_later_calls_back_without_a_request() {
+    let (base, id) = scenario("429:ra=42,ok");
+    let opts = options(ACCOUNT_WIDE, &base, &[("cacheTtlMs", 60_000.into()), ("maxRetries", 0.into())]);
+    let first = me_err(opts.clone()).await;
+    assert_eq!(num_field(&first, "retryAfter"), Some(42.0));
+    let held = me_err(opts).await;
+    assert_error(&held, "OutboundSyncRateLimitError", "rate_limited", Some(ACCOUNT_WIDE));
+    assert_eq!(num_field(&held, "attempts"), Some(0.0));
+    let left = num_field(&held, "retryAfter").unwrap();
+    assert!(left > 0.0 && left <= 42.0, "{left}");
+    assert_eq!(count(&id).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn the_log_goes_to_the_callers_logger_by_level_and_never_holds_the_key() {
+    let recorder = js(
+        "",
+        "const lines = []; const to = (level) => (line) => { lines.push(level + ' ' + line); };
+         return { lines, logger: { debug: to('debug'), info: to('info'), warn: to('warn'), error: to('error') } };",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap();
+    let (base, _) = scenario("503:ra=0,ok");
+    let logger = get(&recorder, "logger");
+    assert!(me(options(ACCOUNT_WIDE, &base, &[("logLevel", "debug".into()), ("logger", logger.clone())])).await.is_ok());
+    let (failing, _) = scenario("500");
+    let quiet = [("logLevel", JsValue::from("error")), ("logger", logger), ("maxRetries", 0.into())];
+    me_err(options(ACCOUNT_WIDE, &failing, &quiet)).await;
+    let lines: Vec<String> = get(&recorder, "lines").unchecked_into::<Array>().iter().map(|l| l.as_string().unwrap()).collect();
+    let levels: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(levels, ["debug", "warn", "debug", "error"], "{lines:#?}");
+    assert!(lines[0].contains("attempt 1: HTTP 503") && lines[2].contains("attempt 2: HTTP 200"), "{lines:#?}");
+    assert!(lines[3].contains("server_error"), "{lines:#?}");
+    assert!(lines.iter().all(|l| !l.contains(ACCOUNT_WIDE)), "{lines:#?}");
+}
