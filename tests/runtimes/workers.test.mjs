@@ -1,41 +1,54 @@
 // Cloudflare Workers: js-examples/worker.mjs bundled by wrangler itself, as users deploy it
 // (`wrangler deploy --dry-run --outdir` writes what `wrangler deploy` would upload), then that
 // bundle run in workerd through Miniflare against the local API double. It exercises the
-// package's `workerd` entry, which imports the .wasm as a module.
+// package's `workerd` entry, which imports the .wasm as a module. Then cacheTtlMs in workerd,
+// where a fetch belongs to the request that started it: cache-worker.mjs, bundled the same way,
+// against a loopback upstream the test starts, whose delay and request counts it controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { run, tools, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
+import { run, here, tools, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
 useExampleProject();
 
-/** The upload `wrangler deploy` would make, written to `out`. Wrangler 4 needs Node 22.12+. */
-async function wranglerBundle(out) {
+/** The upload `wrangler deploy` would make, written to `out`: of the wrangler.jsonc's `main`
+ * (js-examples/worker.mjs), or of `entry`, a file in the project. Wrangler 4 needs Node 22.12+. */
+async function wranglerBundle(out, entry) {
   const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(project.dir, 'wrangler-logs') };
-  await run(NODES[24], [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', '--dry-run', '--outdir', out], { cwd: project.dir, env, timeout: 120_000 });
+  const args = [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out];
+  await run(NODES[24], args, { cwd: project.dir, env, timeout: 120_000 });
   return readdirSync(out);
 }
 
-test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () => {
-  const out = join(project.dir, 'dist-worker');
-  const files = await wranglerBundle(out);
-  // The date the example's wrangler.jsonc asks for (its comments are whole lines).
-  const config = JSON.parse(readFileSync(join(project.dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+/** The compatibility date the example's wrangler.jsonc asks for (its comments are whole lines). */
+function compatibilityDate() {
+  return JSON.parse(readFileSync(join(project.dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).compatibility_date;
+}
+
+/** Bundles `entry` (the example's Worker when absent) into `out`; returns `start(bindings)`,
+ * which runs the bundle in workerd: a new Miniflare, one isolate, to dispose of. */
+async function bundledWorker(out, entry, bindings) {
+  const files = await wranglerBundle(out, entry);
   const script = files.find((f) => f.endsWith('.js'));
   const wasm = files.find((f) => f.endsWith('.wasm'));
   assert.ok(script && wasm, `wrangler wrote ${files.join(', ')}: the .wasm must be its own module`);
+  return (more) => new Miniflare({
+    modules: true, modulesRoot: out, scriptPath: join(out, script), compatibilityDate: compatibilityDate(),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    bindings: { ...bindings, ...more },
+  });
+}
 
+test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () => {
+  const worker = await bundledWorker(join(project.dir, 'dist-worker'), undefined, { OUTBOUNDSYNC_BASE_URL: project.double.url });
   for (const [key, status, check] of [
     [GOOD, 200, (body) => assert.deepEqual(body.map((c) => c.id), [7, 8, 9])],
     [BAD, 401, (body) => assert.deepEqual([body.error, body.code], ['OutboundSyncAuthenticationError', 'unauthorized'])],
   ]) {
-    const mf = new Miniflare({
-      modules: true, modulesRoot: out, scriptPath: join(out, script), compatibilityDate: config.compatibility_date,
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      bindings: { OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: project.double.url },
-    });
+    const mf = worker({ OUTBOUNDSYNC_API_KEY: key });
     try {
       // One isolate serves many requests: nothing a request leaves behind (a signal, a
       // promise) may hang the next one, which workerd binds to its own I/O context.
@@ -48,5 +61,172 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
     } finally {
       await mf.dispose();
     }
+  }
+});
+
+// cacheTtlMs in workerd. One Miniflare instance is one isolate, so its requests share the
+// package's cache and its requests in flight; each scenario has its own key, so none sees
+// another's cache. The Worker is bundled by wrangler like the example (about 3 s of this test;
+// esbuild would save those but bundle it differently from how users deploy it).
+
+/** The documented GET /api/v1/me answer, with one connection. */
+const ME_BODY = JSON.stringify({
+  account: { id: 42, email: null },
+  apiKey: { name: 'k', scopes: ['read'], connectionScope: 'account' },
+  connections: [{ id: 7, crm: 'HUBSPOT', organizationId: null, organizationDomain: null }],
+});
+
+/** A loopback GET /api/v1/me that answers after `delayMs` (settable): ME_BODY, a 401 for a
+ * key with "revoked" in it, a 429 with `Retry-After: 120` for one with "limited". `count(key)` is how many requests a key has sent; `arrived(key, n)`
+ * resolves once it has sent n (the request is then in flight: seen, not yet answered). */
+async function startUpstream() {
+  const seen = new Map();
+  const server = http.createServer((req, res) => {
+    const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    setTimeout(() => {
+      if (req.method !== 'GET' || new URL(req.url, 'http://upstream.invalid').pathname !== '/api/v1/me') {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        return res.end('{"statusCode":404,"message":"Not Found"}');
+      }
+      if (key.includes('limited')) {
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '120' });
+        return res.end('{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}');
+      }
+      if (key.includes('revoked')) {
+        res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' });
+        return res.end('{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}');
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(ME_BODY);
+    }, upstream.delayMs);
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const upstream = {
+    url: `http://127.0.0.1:${server.address().port}`,
+    delayMs: 0,
+    count: (key) => seen.get(key) ?? 0,
+    async arrived(key, n, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (upstream.count(key) < n) {
+        if (Date.now() > deadline) throw new Error(`the upstream saw ${upstream.count(key)} requests for ${key}, not ${n}, within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    stop: () => new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    }),
+  };
+  return upstream;
+}
+
+/** GET /?query from cache-worker.mjs: `{ status, body, ms }`. Rejects, rather than hangs, when
+ * the Worker has not answered within `withinMs`. */
+async function ask(mf, query, withinMs = 15_000) {
+  const started = Date.now();
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the Worker did not answer ${JSON.stringify(query)} within ${withinMs} ms`)), withinMs);
+  });
+  try {
+    const res = await Promise.race([mf.dispatchFetch(`http://worker.test/?${new URLSearchParams(query)}`), timeout]);
+    const text = await Promise.race([res.text(), timeout]);
+    const ms = Date.now() - started;
+    logs.push(text);
+    assert.match(res.headers.get('content-type') ?? '', /json/, `an uncaught exception in the Worker (HTTP ${res.status}): ${text}`);
+    return { status: res.status, body: JSON.parse(text), ms };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const TTL = 60_000;
+const logs = []; // every answer the cache Worker gave, logs included
+const SHARED = '[outboundsync] sharing the request in flight for';
+const LOST = 'stopped answering; sending a new one';
+const has = (lines, text) => lines.some((line) => line.includes(text));
+
+test('Cloudflare Workers: cacheTtlMs shares one request and its result across requests, in workerd (Miniflare)', { timeout: 180_000 }, async (t) => {
+  copyFileSync(join(here, 'cache-worker.mjs'), join(project.dir, 'cache-worker.mjs'));
+  const upstream = await startUpstream();
+  let mf;
+  try {
+    const worker = await bundledWorker(join(project.dir, 'dist-cache-worker'), 'cache-worker.mjs', { OUTBOUNDSYNC_BASE_URL: upstream.url });
+    mf = worker();
+
+    await t.test('two concurrent requests share one fetch; a third within the TTL is a cache hit', async () => {
+      const key = 'osapi_test_workerd_shared_0001';
+      // Longer than the 1 s between a sharing caller's checks of the request's heartbeat, so
+      // the second request checks a live request at least once and must keep waiting on it.
+      upstream.delayMs = 1_500;
+      const [a, b] = await Promise.all([
+        ask(mf, { key, ttl: TTL }),
+        upstream.arrived(key, 1).then(() => ask(mf, { key, ttl: TTL })), // while the first's is in flight
+      ]);
+      for (const [name, r] of [['first', a], ['second', b]]) {
+        assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.body)}`);
+        assert.deepEqual(r.body.ids, [7], name);
+      }
+      assert.equal(upstream.count(key), 1, 'the two requests must share one upstream request');
+      assert.ok(has(b.body.lines, `${SHARED} osapi_…0001`), `the second request's log:\n${b.body.lines.join('\n')}`);
+      assert.ok(!has(b.body.lines, LOST), `the second request gave up on a live request:\n${b.body.lines.join('\n')}`);
+      assert.ok(!has(a.body.lines, SHARED), `the first request's log:\n${a.body.lines.join('\n')}`);
+
+      const c = await ask(mf, { key, ttl: TTL });
+      assert.equal(c.status, 200, JSON.stringify(c.body));
+      assert.deepEqual(c.body.ids, [7]);
+      assert.equal(upstream.count(key), 1, 'a call within the TTL must send no request');
+      assert.ok(has(c.body.lines, '[outboundsync] cache hit for osapi_…0001'), `the third request's log:\n${c.body.lines.join('\n')}`);
+    });
+
+    await t.test('the request that started the fetch returns early: another sharing it still gets the result', { timeout: 30_000 }, async () => {
+      const key = 'osapi_test_workerd_early_0002';
+      upstream.delayMs = 700;
+      // A starts the call and answers without awaiting it: workerd then cancels A's fetch
+      // and the heartbeat timer it beats, and A's shared request never settles.
+      const a = await ask(mf, { key, ttl: TTL, early: 1 });
+      assert.deepEqual([a.status, a.body], [200, { returnedEarly: true }]);
+      await upstream.arrived(key, 1); // A's fetch reached the upstream: B finds it in flight
+      const b = await ask(mf, { key, ttl: TTL }, 10_000);
+      assert.equal(b.status, 200, JSON.stringify(b.body));
+      assert.deepEqual(b.body.ids, [7]);
+      assert.ok(b.ms < 10_000, `B took ${b.ms} ms`);
+      const log = `B's log:\n${b.body.lines.join('\n')}`;
+      assert.ok(has(b.body.lines, `${SHARED} osapi_…0002`), log);
+      assert.ok(has(b.body.lines, `[outboundsync] the shared request for osapi_…0002 ${LOST}`), log);
+      assert.equal(upstream.count(key), 2, "A's cancelled request and B's own");
+    });
+
+    await t.test('a key that gets a 401 is not cached: the next call sends a request again', async () => {
+      const key = 'osapi_test_workerd_revoked_0003';
+      upstream.delayMs = 0;
+      for (const call of [1, 2]) {
+        const r = await ask(mf, { key, ttl: TTL });
+        assert.equal(r.status, 401, `call ${call}: ${JSON.stringify(r.body)}`);
+        assert.deepEqual([r.body.error, r.body.code], ['OutboundSyncAuthenticationError', 'unauthorized'], `call ${call}`);
+        assert.ok(!has(r.body.lines, 'cache hit'), `call ${call}'s log:\n${r.body.lines.join('\n')}`);
+        assert.equal(upstream.count(key), call, `call ${call}`);
+      }
+    });
+
+    await t.test('after a 429 with Retry-After, later requests are held back without a request', async () => {
+      const key = 'osapi_test_workerd_limited_0004';
+      const first = await ask(mf, { key, ttl: TTL });
+      assert.deepEqual([first.status, first.body.code], [502, 'rate_limited']);
+      const held = await ask(mf, { key, ttl: TTL });
+      assert.deepEqual([held.status, held.body.code], [502, 'rate_limited']);
+      assert.match(held.body.message, /no request was sent/);
+      assert.ok(has(held.body.lines, 'rate limited for osapi_…0004'), held.body.lines.join('\n'));
+      assert.equal(upstream.count(key), 1, 'a held-back request reached the upstream');
+    });
+
+    // Every line any of these requests logged, at debug: the keys appear by their hint only.
+    const keys = ['shared_0001', 'early_0002', 'revoked_0003', 'limited_0004'].map((k) => `osapi_test_workerd_${k}`);
+    const logged = logs.join('\n');
+    assert.ok(logged.length > 0 && keys.every((key) => !logged.includes(key)), logged);
+  } finally {
+    await mf?.dispose();
+    await upstream.stop();
   }
 });
