@@ -103,6 +103,49 @@ async function interleaved(fns, n, batch, rounds) {
   return times.map(median);
 }
 
+// 2b. The result cache (`cacheTtlMs`) and the log (`logLevel`, `logger`), stub fetch,
+// interleaved batches, medians. A hit sends no request: each caller gets a fresh JSON.parse of
+// the stored text. Each size has its own key, so one size's cached result never answers another.
+async function cache() {
+  out('## Cache hit and log cost, stub fetch (medians of interleaved batches)');
+  out();
+  out('| connections | baseline | outboundsync, no cache | outboundsync, cache hit (cacheTtlMs: 60000) | hit / no cache |');
+  out('|---|---|---|---|---|');
+  for (const [n, batch, rounds] of [[1, 2000, 15], [100, 500, 15], [10000, 5, 21]]) {
+    const apiKey = `osapi_test_bench_cache_${n}`;
+    const fetch = stubFetch(meBody(n));
+    // The cached calls get the same stub behind a counter: only the warm-up call may reach it.
+    let requests = 0;
+    const counted = (...args) => { requests += 1; return fetch(...args); };
+    const uncached = () => client.getOutboundSyncConnections({ apiKey, fetch });
+    const cached = () => client.getOutboundSyncConnections({ apiKey, fetch: counted, cacheTtlMs: 60000 });
+    const base = () => baseline(apiKey, fetch);
+    if ((await cached()).length !== n) throw new Error('wrong result'); // the warm-up call fills the cache
+    const [x, y] = [await cached(), await cached()];
+    if (x === y || x[0] === y[0]) throw new Error('two cache hits shared result objects');
+    const [a, b, c] = await interleaved([uncached, cached, base], n, batch, quick ? 3 : rounds);
+    if (requests !== 1) throw new Error(`the cached calls sent ${requests} requests, not 1`);
+    out(`| ${n} | ${us(c)} | ${us(a)} | ${us(b)} | ${(b / a).toFixed(2)}x |`);
+  }
+  out();
+  // The log: one debug line an attempt, written to a logger that does nothing, against the log
+  // off; and logLevel absent (the default), which reads OUTBOUNDSYNC_LOG on every call.
+  const fetch = stubFetch(meBody(1));
+  const noop = () => {};
+  const logger = { debug: noop, info: noop, warn: noop, error: noop };
+  const apiKey = 'osapi_test_bench_log_0001';
+  const absent = () => client.getOutboundSyncConnections({ apiKey, fetch });
+  const off = () => client.getOutboundSyncConnections({ apiKey, fetch, logLevel: 'off' });
+  const debug = () => client.getOutboundSyncConnections({ apiKey, fetch, logLevel: 'debug', logger });
+  let lines = 0;
+  const counting = { ...logger, debug: () => { lines += 1; } };
+  await client.getOutboundSyncConnections({ apiKey, fetch, logLevel: 'debug', logger: counting });
+  if (lines !== 1) throw new Error(`expected one debug line, got ${lines}`);
+  const [d, o, ab] = await interleaved([debug, off, absent], 1, 2000, quick ? 3 : 15);
+  out(`1 connection, no cache: logLevel 'debug' with a no-op logger ${us(d)}, logLevel 'off' ${us(o)} (${(d / o).toFixed(2)}x); logLevel absent, OUTBOUNDSYNC_LOG ${process.env.OUTBOUNDSYNC_LOG === undefined ? 'unset' : 'set'}, ${us(ab)} (${(ab / o).toFixed(2)}x of 'off').`);
+  out();
+}
+
 // 3. Cold start: a fresh process that imports and completes one call against the stub.
 async function coldStart() {
   const body = JSON.stringify(meBody(3));
@@ -228,6 +271,7 @@ out(`# make bench: ${new Date().toISOString().slice(0, 10)}, Node ${process.vers
 out();
 await section('weight', weight);
 await section('overhead', overhead);
+await section('cache', cache);
 await section('cold', coldStart);
 const flat = await section('memory', memory);
 await section('loopback', loopback);
