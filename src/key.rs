@@ -7,7 +7,7 @@ use crate::messages;
 pub const KEY_PREFIX: &str = "osapi_";
 
 /// A checked key. `Debug` is redacted so a key can never reach a log through `{:?}`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
 impl core::fmt::Debug for ApiKey {

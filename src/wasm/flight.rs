@@ -10,7 +10,6 @@
 //! abandoned and the caller sends its own.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise};
@@ -58,7 +57,7 @@ struct Flight {
 
 thread_local! {
     static CACHE: RefCell<Cache<Rc<Me>>> = RefCell::new(Cache::default());
-    static FLIGHTS: RefCell<HashMap<Slot, Rc<Flight>>> = RefCell::new(HashMap::new());
+    static FLIGHTS: RefCell<Vec<(Slot, Rc<Flight>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A call with `config.cache_ttl_ms > 0`.
@@ -86,7 +85,7 @@ pub async fn call(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, 
             }
             None => {}
         }
-        let existing = FLIGHTS.with(|flights| flights.borrow().get(&slot).cloned());
+        let existing = FLIGHTS.with(|flights| flights.borrow().iter().find(|(s, _)| *s == slot).map(|(_, f)| Rc::clone(f)));
         let (flight, started) = match existing {
             Some(flight) => {
                 log.write(Level::Info, || log::shared(hint.as_deref()));
@@ -133,7 +132,7 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, log: &Log) -> Option<Rc<Fl
     let mut resolve = None;
     let done = Promise::new(&mut |res, _| resolve = Some(res));
     let flight = Rc::new(Flight { done, outcome: RefCell::new(None), waiting: Cell::new(0), controller, beats: Rc::new(Cell::new(0)) });
-    FLIGHTS.with(|flights| flights.borrow_mut().insert(slot.clone(), Rc::clone(&flight)));
+    FLIGHTS.with(|flights| flights.borrow_mut().push((slot.clone(), Rc::clone(&flight))));
     let (slot, config, fetch, log, running) = (slot.clone(), config.clone(), fetch.clone(), log.clone(), Rc::clone(&flight));
     spawn_local(async move {
         let heartbeat = Heartbeat::start(Rc::clone(&running.beats));
@@ -196,10 +195,7 @@ fn leave(slot: &Slot, flight: &Rc<Flight>) {
 /// New calls for `slot` no longer find this flight (unless another has taken its place).
 fn forget(slot: &Slot, flight: &Rc<Flight>) {
     FLIGHTS.with(|flights| {
-        let mut flights = flights.borrow_mut();
-        if flights.get(slot).is_some_and(|current| Rc::ptr_eq(current, flight)) {
-            flights.remove(slot);
-        }
+        flights.borrow_mut().retain(|(s, current)| s != slot || !Rc::ptr_eq(current, flight));
     });
 }
 

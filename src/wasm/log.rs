@@ -32,10 +32,16 @@ impl Log {
         if level == Level::Off || level > self.level {
             return;
         }
+        self.emit(level, &line());
+    }
+
+    /// Not generic, so the JS calls exist once rather than once per kind of line.
+    #[inline(never)]
+    fn emit(&self, level: Level, line: &str) {
         let Some(target) = self.logger.clone().or_else(|| runtime::property(&js_sys::global(), "console")) else { return };
         let Ok(method) = Reflect::get(&target, &JsValue::from_str(level.method())) else { return };
         let Some(method) = method.dyn_ref::<Function>() else { return };
-        if let Ok(returned) = method.call1(&target, &JsValue::from_str(&line())) {
+        if let Ok(returned) = method.call1(&target, &JsValue::from_str(line)) {
             if returned.is_object() {
                 IGNORE.with(|ignore| {
                     let _ = Promise::resolve(&returned).catch(ignore);
