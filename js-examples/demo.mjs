@@ -29,6 +29,23 @@ async function showCommand(baseUrl) {
   }
 }
 
+// A server checking the key in every request it serves: with cacheTtlMs, 20 concurrent calls
+// and the ones after them share one request (the double counts what its scenario path sees).
+async function showCache({ apiKey, baseUrl }) {
+  const scenario = `${baseUrl}/__scenario/demo-cache-${process.pid}/ok`;
+  const lines = [];
+  const logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
+  const call = () => getOutboundSyncMe({ apiKey, baseUrl: scenario, cacheTtlMs: 60_000, logLevel: 'debug', logger });
+  await Promise.all(Array.from({ length: 20 }, call));
+  await call();
+  const { count } = await (await fetch(`${baseUrl}/__double/count/demo-cache-${process.pid}`)).json();
+  console.log(`
+In a server, 21 calls with { cacheTtlMs: 60000, logLevel: 'debug' } sent ${count} request; the log:`);
+  const times = new Map();
+  for (const line of lines) times.set(line, (times.get(line) ?? 0) + 1);
+  for (const [line, n] of times) console.log(`  ${line}${n > 1 ? ` (x${n})` : ''}`);
+}
+
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => `  ${r.map((c, i) => String(c).padEnd(widths[i])).join('  ')}`.trimEnd()).join('\n');
@@ -55,6 +72,7 @@ try {
         console.log(`  ${err.name} [${err.code}]: ${err.message}`);
       }
     }
+    await showCache(options);
     await showCommand(options.baseUrl);
   }
 } catch (err) {
