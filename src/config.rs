@@ -31,7 +31,7 @@ const ALIASES: [(&str, &str); 8] = [
 /// The error for an option name the functions do not take, with the right name for a near miss.
 pub fn unknown_option(name: &str) -> ClientError {
     let shown = shown_name(name);
-    let message = messages::unknown_option(shown.as_deref(), suggestion(name));
+    let message = messages::unknown_option(shown.as_deref(), suggestion(name), &OPTION_NAMES);
     ClientError::new(ErrorCode::InvalidOption, message)
 }
 
@@ -277,6 +277,7 @@ mod tests {
             assert!(err.message.contains(&format!("\"{name}\"")) && err.message.contains(&format!("did you mean {right}?")), "{}", err.message);
         }
         let err = unknown_option("colour");
+        assert!(err.message.ends_with("The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."), "{}", err.message);
         assert_eq!(suggestion("colour"), None);
         assert!(err.message.contains("\"colour\"") && !err.message.contains("did you mean"), "{}", err.message);
         for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(25)] {

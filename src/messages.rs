@@ -49,11 +49,14 @@ pub fn invalid_option(name: &str, expected: &str, got: &str) -> String {
     ["The ", name, " option must be ", expected, "; got ", got, "."].concat()
 }
 
-pub fn unknown_option(name: Option<&str>, right: Option<&str>) -> String {
+/// `options` is every option name, in the order the message lists them.
+pub fn unknown_option(name: Option<&str>, right: Option<&str>, options: &[&str]) -> String {
     let name = name.map_or_else(|| "an option name".to_owned(), |n| format!("\"{n}\""));
     let hint = right.map(|r| format!(" (did you mean {r}?)")).unwrap_or_default();
+    let (last, rest) = options.split_last().map_or(("", &[][..]), |(last, rest)| (*last, rest));
     format!(
-        "The options object has {name}{hint}, which outboundsync does not take: it would be ignored, and the call could go to another address or run with other limits than you meant. The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."
+        "The options object has {name}{hint}, which outboundsync does not take: it would be ignored, and the call could go to another address or run with other limits than you meant. The options are {} and {last}.",
+        rest.join(", ")
     )
 }
 
