@@ -97,7 +97,7 @@ pub struct RawOptions {
 pub struct Environment {
     pub api_key: Option<String>,
     pub base_url: Option<String>,
-    /// `OUTBOUNDSYNC_LOG`, read only when `logLevel` is not given.
+    /// `OUTBOUNDSYNC_LOG`, read only when `logLevel` is not given (for `log_level`).
     pub log_level: Option<String>,
     /// `window` and `document` both exist: a page whose visitors could read the key.
     pub is_browser_page: bool,
@@ -111,7 +111,6 @@ pub struct Config {
     pub max_retries: u32,
     /// 0: results are not cached and requests not shared.
     pub cache_ttl_ms: f64,
-    pub log_level: Level,
 }
 
 impl Config {
@@ -145,7 +144,6 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=cache::MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("cacheTtlMs", "a whole number of milliseconds from 0 to 86400000 (24 hours)", &other)),
     };
-    let log_level = log_level(&raw.log_level, env.log_level.as_deref())?;
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
@@ -166,11 +164,11 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     }
     let key = ApiKey::parse(key_text.as_deref(), source)?;
     let me_url = base_url::me_url(&base_url)?;
-    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms, log_level })
+    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms })
 }
 
-/// `logLevel`, else `OUTBOUNDSYNC_LOG`, else off. Apart from `resolve` so that a call whose
-/// other options are wrong can still log its error.
+/// `logLevel`, else `OUTBOUNDSYNC_LOG`, else off. Apart from `resolve` (checked first): a call
+/// whose other options are wrong still logs its error.
 pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<Level, ClientError> {
     match option {
         OptionValue::Absent => match env.filter(|l| !l.trim_ascii().is_empty()) {
@@ -303,18 +301,16 @@ mod tests {
 
     #[test]
     fn the_log_level_comes_from_the_option_then_outboundsync_log_and_is_off_otherwise() {
-        let env = |level: &str| Environment { log_level: Some(level.into()), ..Default::default() };
-        assert_eq!(resolve(key("osapi_test_x"), Environment::default()).unwrap().log_level, Level::Off);
-        assert_eq!(resolve(key("osapi_test_x"), env("DEBUG")).unwrap().log_level, Level::Debug);
-        assert_eq!(resolve(key("osapi_test_x"), env("")).unwrap().log_level, Level::Off);
-        let given = RawOptions { log_level: OptionValue::Str("warn".into()), ..key("osapi_test_x") };
-        assert_eq!(resolve(given, env("debug")).unwrap().log_level, Level::Warn);
-        let err = resolve(key("osapi_test_x"), env("osapi_test_pasted_here")).unwrap_err();
+        let absent = &OptionValue::Absent;
+        assert_eq!(log_level(absent, None).unwrap(), Level::Off);
+        assert_eq!(log_level(absent, Some("DEBUG")).unwrap(), Level::Debug);
+        assert_eq!(log_level(absent, Some("")).unwrap(), Level::Off);
+        assert_eq!(log_level(&OptionValue::Str("warn".into()), Some("debug")).unwrap(), Level::Warn);
+        let err = log_level(absent, Some("osapi_test_pasted_here")).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidOption);
         assert!(err.message.contains("OUTBOUNDSYNC_LOG") && !err.message.contains("osapi_test_pasted"), "{}", err.message);
         for bad in [OptionValue::Str("verbose".into()), OptionValue::Bool(true), OptionValue::Number(3.0)] {
-            let raw = RawOptions { log_level: bad, ..key("osapi_test_x") };
-            let err = resolve(raw, Environment::default()).unwrap_err();
+            let err = log_level(&bad, None).unwrap_err();
             assert!(err.message.contains("logLevel") && err.message.contains("'debug'"), "{}", err.message);
         }
     }

@@ -51,9 +51,9 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let args = options::read(options).map_err(|e| errors::to_js(&e, None))?;
     let raw = &args.raw;
     let env = runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
-    let level = config::log_level(&raw.log_level, env.log_level.as_deref()).unwrap_or_default();
-    let log = Log::new(level, args.logger.clone());
-    let outcome = match config::resolve(args.raw, env) {
+    let level = config::log_level(&raw.log_level, env.log_level.as_deref());
+    let log = Log::new(level.as_ref().copied().unwrap_or_default(), args.logger.clone());
+    let outcome = match level.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => flight::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
         Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| flight::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
