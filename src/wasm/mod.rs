@@ -4,7 +4,7 @@
 mod deadline;
 mod errors;
 mod fetch;
-mod flight;
+mod cache;
 mod log;
 mod options;
 mod result;
@@ -54,8 +54,8 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let level = config::log_level(&raw.log_level, env.log_level.as_deref());
     let log = Log::new(level.as_ref().copied().unwrap_or_default(), args.logger.clone());
     let outcome = match level.and_then(|_| config::resolve(args.raw, env)) {
-        Ok(config) if config.cache_ttl_ms > 0.0 => flight::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
-        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| flight::learn(&config, &f.error)),
+        Ok(config) if config.cache_ttl_ms > 0.0 => cache::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
+        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
     };
     let result = outcome.and_then(|me| {
