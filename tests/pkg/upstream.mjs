@@ -1,5 +1,6 @@
-// A loopback stand-in for /api/v1/me whose answers a test scripts one request at a time, and
-// which records what it saw: how many requests per key, and which ones the client gave up on.
+// A loopback stand-in for GET /api/v1/me (other paths: 404) whose answers a test scripts one
+// request at a time, and which records what it saw: how many requests per key, and which ones
+// the client gave up on. The workerd test (tests/runtimes/workers.test.mjs) uses it too.
 import http from 'node:http';
 
 export const ME = {
@@ -28,6 +29,10 @@ export async function startUpstream(answer = () => ({})) {
     });
     setTimeout(() => {
       if (seen.cancelled) return;
+      if (req.method !== 'GET' || new URL(req.url, 'http://upstream.invalid').pathname !== '/api/v1/me') {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        return res.end('{"statusCode":404,"message":"Not Found"}');
+      }
       res.writeHead(status, { 'Content-Type': 'application/json', 'X-Request-Id': `req_up_${requests.length}`, ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     }, delayMs);

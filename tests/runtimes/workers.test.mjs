@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { ME, startUpstream as startLoopbackUpstream, until } from '../pkg/upstream.mjs';
 import { run, here, tools, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
 useExampleProject();
@@ -69,57 +69,26 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
 // another's cache. The Worker is bundled by wrangler like the example (about 3 s of this test;
 // esbuild would save those but bundle it differently from how users deploy it).
 
-/** The documented GET /api/v1/me answer, with one connection. */
-const ME_BODY = JSON.stringify({
-  account: { id: 42, email: null },
-  apiKey: { name: 'k', scopes: ['read'], connectionScope: 'account' },
-  connections: [{ id: 7, crm: 'HUBSPOT', organizationId: null, organizationDomain: null }],
-});
-
-/** A loopback GET /api/v1/me that answers after `delayMs` (settable): ME_BODY, a 401 for a
- * key with "revoked" in it, a 429 with `Retry-After: 120` for one with "limited". `count(key)` is how many requests a key has sent; `arrived(key, n)`
- * resolves once it has sent n (the request is then in flight: seen, not yet answered). */
+/** The loopback upstream of the package tests, answering after `delayMs` (settable): the
+ * documented result (connections 7 and 8), a 401 for a key with "revoked" in it, a 429 with
+ * `Retry-After: 120` for one with "limited". `arrived(key, n)` resolves once the key has sent n
+ * requests (the last is then in flight: seen, not yet answered). */
 async function startUpstream() {
-  const seen = new Map();
-  const server = http.createServer((req, res) => {
-    const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-    setTimeout(() => {
-      if (req.method !== 'GET' || new URL(req.url, 'http://upstream.invalid').pathname !== '/api/v1/me') {
-        res.writeHead(404, { 'Content-Type': 'application/json' });
-        return res.end('{"statusCode":404,"message":"Not Found"}');
-      }
-      if (key.includes('limited')) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '120' });
-        return res.end('{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}');
-      }
-      if (key.includes('revoked')) {
-        res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' });
-        return res.end('{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}');
-      }
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(ME_BODY);
-    }, upstream.delayMs);
+  const upstream = { delayMs: 0 };
+  const loopback = await startLoopbackUpstream(({ key }) => {
+    const { delayMs } = upstream;
+    if (key.includes('limited')) {
+      return { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '120' }, delayMs };
+    }
+    if (key.includes('revoked')) {
+      return { status: 401, body: { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' }, delayMs };
+    }
+    return { delayMs };
   });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const upstream = {
-    url: `http://127.0.0.1:${server.address().port}`,
-    delayMs: 0,
-    count: (key) => seen.get(key) ?? 0,
-    async arrived(key, n, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (upstream.count(key) < n) {
-        if (Date.now() > deadline) throw new Error(`the upstream saw ${upstream.count(key)} requests for ${key}, not ${n}, within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    stop: () => new Promise((resolve) => {
-      server.close(resolve);
-      server.closeAllConnections();
-    }),
-  };
-  return upstream;
+  return Object.assign(upstream, loopback, { arrived: (key, n) => until(() => loopback.count(key) >= n) });
 }
+
+const IDS = ME.connections.map((c) => c.id);
 
 /** GET /?query from cache-worker.mjs: `{ status, body, ms }`. Rejects, rather than hangs, when
  * the Worker has not answered within `withinMs`. */
@@ -166,7 +135,7 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
       ]);
       for (const [name, r] of [['first', a], ['second', b]]) {
         assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.body)}`);
-        assert.deepEqual(r.body.ids, [7], name);
+        assert.deepEqual(r.body.ids, IDS, name);
       }
       assert.equal(upstream.count(key), 1, 'the two requests must share one upstream request');
       assert.ok(has(b.body.lines, `${SHARED} osapi_…0001`), `the second request's log:\n${b.body.lines.join('\n')}`);
@@ -175,7 +144,7 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
 
       const c = await ask(mf, { key, ttl: TTL });
       assert.equal(c.status, 200, JSON.stringify(c.body));
-      assert.deepEqual(c.body.ids, [7]);
+      assert.deepEqual(c.body.ids, IDS);
       assert.equal(upstream.count(key), 1, 'a call within the TTL must send no request');
       assert.ok(has(c.body.lines, '[outboundsync] cache hit for osapi_…0001'), `the third request's log:\n${c.body.lines.join('\n')}`);
     });
@@ -190,7 +159,7 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
       await upstream.arrived(key, 1); // A's fetch reached the upstream: B finds it in flight
       const b = await ask(mf, { key, ttl: TTL }, 10_000);
       assert.equal(b.status, 200, JSON.stringify(b.body));
-      assert.deepEqual(b.body.ids, [7]);
+      assert.deepEqual(b.body.ids, IDS);
       assert.ok(b.ms < 10_000, `B took ${b.ms} ms`);
       const log = `B's log:\n${b.body.lines.join('\n')}`;
       assert.ok(has(b.body.lines, `${SHARED} osapi_…0002`), log);
