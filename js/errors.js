@@ -55,3 +55,11 @@ export function createError(className, message, details) {
 export function errorClass(className) {
   return classes[className];
 }
+
+/** The .wasm could not be loaded or instantiated. Built here rather than in Rust, since Rust is
+ * what failed to load; the loader that failed says what it tried and what fixes it. */
+export function loadError(tried, advice, cause) {
+  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const message = `outboundsync could not load its WebAssembly module: ${tried} failed (${reason}). ${advice} The next call tries again.`;
+  return new OutboundSyncError(message, { code: 'wasm_load_failed', cause });
+}

@@ -84,7 +84,9 @@ export type OutboundSyncErrorCode =
   | OutboundSyncResponseErrorCode
   | 'network_error'
   | 'timeout'
-  | 'aborted';
+  | 'aborted'
+  /** The WebAssembly module of the package could not be loaded or instantiated (thrown as OutboundSyncError itself). The next call tries again. */
+  | 'wasm_load_failed';
 
 export interface OutboundSyncErrorDetails {
   code?: OutboundSyncErrorCode;

@@ -2,9 +2,14 @@
 // first call (importing the package does nothing observable) and then call into it.
 import * as glue from './glue.mjs';
 import imports from './wasm-imports.mjs';
+import { loadError } from './errors.mjs';
 
-/** `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. */
-export function createApi(instantiate) {
+/**
+ * `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
+ * rejects the call as `wasm_load_failed`, with the entry's `tried` and `advice`, and the next
+ * call tries again (a page's network may come back).
+ */
+export function createApi(instantiate, { tried, advice }) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
@@ -14,8 +19,8 @@ export function createApi(instantiate) {
         instance.exports.__wbindgen_start?.();
       })
       .catch((err) => {
-        ready = undefined; // a later call may succeed (say, after a network hiccup)
-        throw err;
+        ready = undefined;
+        throw loadError(tried, advice, err);
       });
     return ready;
   };

@@ -1,12 +1,19 @@
-// Browsers and bundlers: the .wasm is fetched from a URL relative to this module, the form
-// Vite and webpack turn into an emitted asset.
+// Browsers and bundlers for pages: the .wasm is fetched from a URL relative to this module, the
+// form Vite and webpack turn into an emitted asset, and compiled as it streams in.
 import { createApi } from './api.mjs';
 
-export * from './errors.mjs';
+export {
+  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
+  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
+} from './errors.mjs';
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
-  const response = await fetch(new URL('./outboundsync_core_bg.wasm', import.meta.url));
-  if (!response.ok) throw new Error(`outboundsync: could not load its .wasm (HTTP ${response.status})`);
+  const url = new URL('./outboundsync_core_bg.wasm', import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   const streaming = response.headers.get('content-type')?.startsWith('application/wasm') && WebAssembly.instantiateStreaming;
   const { instance } = streaming ? await WebAssembly.instantiateStreaming(response, imports) : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;
+}, {
+  tried: 'fetching outboundsync_core_bg.wasm from beside the module and compiling it',
+  advice: 'Serve that file next to the bundle: Vite and webpack emit it; with esbuild or Rollup, copy node_modules/outboundsync/outboundsync_core_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
 });

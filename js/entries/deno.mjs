@@ -2,8 +2,14 @@
 // npm package with files does).
 import { createApi } from './api.mjs';
 
-export * from './errors.mjs';
+export {
+  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
+  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
+} from './errors.mjs';
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
   const bytes = await Deno.readFile(new URL('./outboundsync_core_bg.wasm', import.meta.url));
   return (await WebAssembly.instantiate(bytes, imports)).instance;
+}, {
+  tried: 'reading outboundsync_core_bg.wasm from the package folder and compiling it',
+  advice: 'Give Deno read permission for the package folder (--allow-read).',
 });

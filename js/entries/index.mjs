@@ -1,18 +1,14 @@
-// Any other ES module runtime or bundler: fetch the .wasm from next to this module, or read
-// it from disk where that URL is a file (fetch cannot read file: URLs in Node).
+// Any other ES module runtime or bundler, servers above all: the .wasm bytes travel inside the
+// JavaScript (wasm-inline.mjs), since a server bundle does not carry a file read from beside a
+// module. Pages get browser.mjs, which fetches the .wasm instead.
+import { wasmBytes } from './wasm-inline.mjs';
 import { createApi } from './api.mjs';
 
-export * from './errors.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
-  const url = new URL('./outboundsync_core_bg.wasm', import.meta.url);
-  let bytes;
-  if (url.protocol === 'file:') {
-    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-    bytes = await fs.readFile(url);
-  } else {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`outboundsync: could not load its .wasm (HTTP ${response.status})`);
-    bytes = await response.arrayBuffer();
-  }
-  return (await WebAssembly.instantiate(bytes, imports)).instance;
+export {
+  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
+  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
+} from './errors.mjs';
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => (await WebAssembly.instantiate(wasmBytes(), imports)).instance, {
+  tried: 'compiling the WebAssembly bytes built into the package\'s JavaScript',
+  advice: 'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
 });

@@ -1,19 +1,27 @@
 'use strict';
-// Node and Bun, CommonJS (and, through node.mjs, ES modules): the .wasm is read from next to
-// this file, synchronously, on the first call. core.cjs is the wasm-bindgen glue and the
-// error classes bundled as CommonJS, so no Node version needs require(esm).
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+// Node and Bun, CommonJS (and, through node.mjs, ES modules). The .wasm bytes travel inside the
+// JavaScript (wasm-inline.cjs), so a server bundle (Next.js, esbuild, webpack, Rollup, Vite SSR,
+// bun build) carries them like any module; they are required and compiled on the first call,
+// so importing the package does no work. core.cjs is the wasm-bindgen glue and the error
+// classes bundled as CommonJS, so no Node version needs require(esm).
 const core = require('./core.cjs');
 
 let ready = false;
 
 function init() {
   if (ready) return;
-  const module = new WebAssembly.Module(readFileSync(join(__dirname, 'outboundsync_core_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, core.wasmImports);
-  core.__wbg_set_wasm(instance.exports);
-  if (instance.exports.__wbindgen_start) instance.exports.__wbindgen_start();
+  try {
+    const module = new WebAssembly.Module(require('./wasm-inline.cjs').wasmBytes());
+    const instance = new WebAssembly.Instance(module, core.wasmImports);
+    core.__wbg_set_wasm(instance.exports);
+    if (instance.exports.__wbindgen_start) instance.exports.__wbindgen_start();
+  } catch (err) {
+    throw core.loadError(
+      'compiling the WebAssembly bytes built into the package\'s JavaScript',
+      'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
+      err,
+    );
+  }
   ready = true;
 }
 

@@ -3,5 +3,11 @@
 import wasm from './outboundsync_core_bg.wasm';
 import { createApi } from './api.mjs';
 
-export * from './errors.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports));
+export {
+  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
+  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
+} from './errors.mjs';
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports), {
+  tried: 'instantiating the WebAssembly.Module imported from outboundsync_core_bg.wasm',
+  advice: 'Bundle the Worker with wrangler, which uploads the .wasm as a module beside the script.',
+});

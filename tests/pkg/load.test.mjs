@@ -1,0 +1,66 @@
+// The .wasm failing to load or instantiate: the call rejects with an OutboundSyncError whose code
+// is wasm_load_failed and whose message says what was tried and what to do, and the next call
+// tries again instead of failing for ever. One test per loader: node.cjs (CommonJS and, through
+// it, node.mjs) and the createApi path every ES module entry shares (index.mjs); Node run with
+// --jitless, where WebAssembly does not exist; browser.mjs's fetch in load-browser.test.mjs (the
+// ES module entries share one glue module, which one process instantiates once).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
+import { rejectsAsLoadFailure } from './load-failure.mjs';
+
+const require = createRequire(import.meta.url);
+const pkg = (file) => fileURLToPath(new URL(`../../pkg/${file}`, import.meta.url));
+const run = promisify(execFile);
+
+let double;
+before(async () => { double = await startDouble(); });
+after(() => double?.stop());
+
+const options = () => ({ apiKey: FIXTURE_KEYS.accountWide, baseUrl: double.url });
+
+/** Replaces `WebAssembly[name]` with a function that throws, until the returned restore runs. */
+function breakWebAssembly(name) {
+  const original = WebAssembly[name];
+  let calls = 0;
+  WebAssembly[name] = function broken() {
+    calls += 1;
+    throw new RangeError('out of memory (simulated)');
+  };
+  return () => {
+    WebAssembly[name] = original;
+    return calls;
+  };
+}
+
+test('node.cjs: an instantiation that throws rejects the call, and the next call loads', async () => {
+  const api = require(pkg('node.cjs'));
+  const restore = breakWebAssembly('Module');
+  const err = await rejectsAsLoadFailure(() => api.getOutboundSyncConnections(options()), api, /compiling the WebAssembly bytes built into the package's JavaScript failed \(RangeError: out of memory \(simulated\)\)\. This runtime must allow WebAssembly/);
+  assert.equal(err.cause.message, 'out of memory (simulated)');
+  await rejectsAsLoadFailure(() => api.getOutboundSyncMe(options()), api, /compiling/);
+  assert.equal(restore(), 2, 'the second call did not try again');
+  assert.deepEqual((await api.getOutboundSyncConnections(options())).map((c) => c.id), [7, 8, 9]);
+});
+
+test('index.mjs (the ES module entries\' shared loader): the same', async () => {
+  const api = await import(pkg('index.mjs'));
+  const restore = breakWebAssembly('instantiate');
+  await rejectsAsLoadFailure(() => api.getOutboundSyncConnections(options()), api, /compiling the WebAssembly bytes built into the package's JavaScript failed \(RangeError/);
+  assert.equal(restore(), 1);
+  assert.deepEqual((await api.getOutboundSyncConnections(options())).map((c) => c.id), [7, 8, 9]);
+});
+
+test('Node with --jitless (no WebAssembly at all): every call rejects with wasm_load_failed', async () => {
+  const script = `
+    const api = require(${JSON.stringify(pkg('node.cjs'))});
+    const code = (p) => p.then(() => 'resolved', (e) => (e instanceof api.OutboundSyncError ? e.code : 'untyped: ' + e));
+    Promise.all([code(api.getOutboundSyncMe('osapi_test_jitless')), code(api.getOutboundSyncConnections('osapi_test_jitless'))])
+      .then((codes) => console.log(JSON.stringify(codes)));`;
+  const { stdout } = await run(process.execPath, ['--jitless', '-e', script], { timeout: 15_000 });
+  assert.deepEqual(JSON.parse(stdout), ['wasm_load_failed', 'wasm_load_failed']);
+});
