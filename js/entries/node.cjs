@@ -1,8 +1,8 @@
 'use strict';
 // Node and Bun, CommonJS (and, through node.mjs, ES modules). The .wasm bytes travel inside the
-// JavaScript (wasm-inline.cjs), so a server bundle (Next.js, esbuild, webpack, Rollup, Vite SSR,
-// bun build) carries them like any module; they are required and compiled on the first call,
-// so importing the package does no work. core.cjs is the wasm-bindgen glue and the error
+// JavaScript as base64 (wasm-inline.cjs), so a server bundle (Next.js, esbuild, webpack, Rollup,
+// Vite SSR, bun build) carries them like any module; they are required and compiled on the first
+// call, so importing the package does no work. core.cjs is the wasm-bindgen glue and the error
 // classes bundled as CommonJS, so no Node version needs require(esm).
 const core = require('./core.cjs');
 
