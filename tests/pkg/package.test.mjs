@@ -2,6 +2,7 @@
 // the no-leak rule as Node prints errors, and the API double's own documented behaviour.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -252,4 +253,16 @@ test('whatever a custom fetch does, the call ends in a typed error, and the modu
   }
   const ok = async () => new Response(body, { status: 200 });
   assert.deepEqual(await cjs.getOutboundSyncConnections({ apiKey: 'osapi_test_odd_fetch', fetch: ok }), []);
+});
+
+test('the README npm shows reads right on its own: absolute links, make only for contributors', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../pkg/README.md', import.meta.url)), 'utf8');
+  const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+  for (const [, target] of readme.matchAll(/\]\(([^)]+)\)/g)) {
+    if (target.startsWith('#')) assert.ok(anchors.has(target.slice(1)), `a link to a heading that is not there: ${target}`);
+    else assert.match(target, /^https:\/\//, `a relative link, which npm cannot follow: ${target}`);
+  }
+  const [forUsers, forContributors] = readme.split(/^## Contributing$/m);
+  assert.ok(forContributors?.includes('make test') && forContributors.includes('make demo'), 'no Contributing section with the set-up');
+  assert.doesNotMatch(forUsers, /\bmake \w/, 'a make command outside the Contributing section');
 });
