@@ -12,6 +12,8 @@ export class OutboundSyncError extends Error {
     this.requestId = details.requestId;
     this.retryAfter = details.retryAfter;
     this.keyHint = details.keyHint;
+    this.maybePlatformKey = details.maybePlatformKey;
+    this.problem = details.problem;
   }
 }
 

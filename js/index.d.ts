@@ -97,6 +97,8 @@ export interface OutboundSyncErrorDetails {
   requestId?: string;
   retryAfter?: number;
   keyHint?: string;
+  maybePlatformKey?: boolean;
+  problem?: string;
   cause?: unknown;
 }
 
@@ -118,6 +120,10 @@ export declare class OutboundSyncError extends Error {
   retryAfter: number | undefined;
   /** The key's last four characters, like `osapi_…a1b2`; never the key. */
   keyHint: string | undefined;
+  /** `unauthorized`: true when the key does not start with `osapi_`, so it may be a platform key. */
+  maybePlatformKey: boolean | undefined;
+  /** `invalid_response`: what is wrong with the body, like `connections[3].id should be a number but is a string`. */
+  problem: string | undefined;
   cause?: unknown;
 }
 export declare class OutboundSyncConfigError extends OutboundSyncError {

@@ -5,7 +5,7 @@ use crate::body;
 use crate::config::Config;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::body::MeBody;
+use crate::body::CheckedBody;
 use crate::retry::{self, Decision};
 use crate::retry_after;
 use crate::status::{self, FailedResponse};
@@ -32,7 +32,7 @@ pub enum Outcome {
 #[derive(Debug, PartialEq)]
 pub enum Step {
     /// The result.
-    Done(MeBody),
+    Done(CheckedBody),
     /// Wait this long, then try again; `error` is what this attempt failed with (for the log).
     Retry { wait_ms: f64, error: ClientError },
     Fail(ClientError),
@@ -87,6 +87,14 @@ pub fn aborted(config: &Config, attempts: u32) -> ClientError {
     error
 }
 
+/// The error for a body the core checked but the JS engine could not turn into the result
+/// (`cause` is the engine's error). Not reached; if an engine disagrees, it is reported.
+pub fn engine_refused(attempts: u32) -> ClientError {
+    let mut error = body::invalid_response("JavaScript could not build the result");
+    error.attempts = attempts;
+    error
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +138,15 @@ mod tests {
         assert_eq!(err.status, Some(200));
         assert_eq!(err.request_id.as_deref(), Some("req_9"));
         assert_eq!(err.attempts, 1);
+        assert!(err.problem.as_deref().is_some_and(|p| p.contains("HTML")), "{:?}", err.problem);
+    }
+
+    #[test]
+    fn a_body_the_engine_refuses_is_an_invalid_response_naming_the_problem() {
+        let err = engine_refused(2);
+        assert_eq!((err.code, err.attempts), (ErrorCode::InvalidResponse, 2));
+        assert_eq!(err.problem.as_deref(), Some("JavaScript could not build the result"));
+        assert!(err.message.ends_with("is not the documented JSON: JavaScript could not build the result."), "{}", err.message);
     }
 
     #[test]
@@ -165,6 +182,7 @@ mod tests {
         let body = format!(r#"{{"statusCode":401,"message":"Invalid API key {KEY}","error":"Unauthorized"}}"#);
         let err = failure(settle(response(401, &body, None), &config(2.0), 1, 0.0, 0.0));
         assert_eq!(err.code, ErrorCode::Unauthorized);
+        assert_eq!(err.maybe_platform_key, Some(false));
         assert_eq!(err.key_hint.as_deref(), Some("osapi_…0001"));
         let shown = format!("{err:?} {err} {:?}", err.server_message);
         assert!(!shown.contains(KEY), "{shown}");

@@ -5,7 +5,7 @@
 
 use serde_json::error::Category;
 
-use crate::check::Body;
+use crate::check::WholeBody;
 use crate::error::{ClientError, ErrorCode};
 use crate::exact;
 use crate::messages;
@@ -15,37 +15,37 @@ use crate::text;
 /// Server text quoted in an error is cut to this many characters.
 const MAX_SERVER_MESSAGE_CHARS: usize = 300;
 
-/// A valid `/me` body, and how JavaScript gets it.
+/// A 200 body that passed the checks, and how JavaScript gets its result.
 #[derive(Debug, PartialEq)]
-pub enum MeBody {
+pub enum CheckedBody {
     /// Exactly the documented fields: `JSON.parse` of the body itself is the result.
     Exact,
     /// The documented fields, read from a body with extra or absent ones.
     Read(OutboundSyncMe),
 }
 
-pub fn decode_me(bytes: &[u8]) -> Result<MeBody, ClientError> {
+pub fn decode_me(bytes: &[u8]) -> Result<CheckedBody, ClientError> {
     if exact::is_exact(bytes) {
-        return Ok(MeBody::Exact);
+        return Ok(CheckedBody::Exact);
     }
-    read_me(bytes).map(MeBody::Read)
+    read_me(bytes).map(CheckedBody::Read)
 }
 
 /// The documented fields of a 200 body; unknown fields are dropped, absent nullable fields
 /// read as `null`.
 pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let me = match serde_path_to_error::deserialize::<_, Body<OutboundSyncMe>>(&mut de) {
-        Ok(Body(me)) => me,
+    let me = match serde_path_to_error::deserialize::<_, WholeBody<OutboundSyncMe>>(&mut de) {
+        Ok(WholeBody(me)) => me,
         Err(err) => {
             let detail = match err.inner().classify() {
                 Category::Data => field_problem(&err.path().to_string(), err.inner()),
                 Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
             };
-            return Err(invalid(&detail));
+            return Err(invalid_response(&detail));
         }
     };
-    de.end().map_err(|_| invalid(not_json(bytes)))?;
+    de.end().map_err(|_| invalid_response(not_json(bytes)))?;
     Ok(me)
 }
 
@@ -53,12 +53,15 @@ pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
 /// `redact` applied before anything is cut (so no part of a secret survives at the cut),
 /// control characters dropped, cut to a readable length.
 pub fn server_message(bytes: &[u8], redact: impl FnOnce(String) -> String) -> Option<String> {
-    let Body(body) = serde_json::from_slice::<Body<ErrorBody>>(bytes).ok()?;
+    let WholeBody(body) = serde_json::from_slice::<WholeBody<ErrorBody>>(bytes).ok()?;
     text::clean(&redact(body.message?), MAX_SERVER_MESSAGE_CHARS)
 }
 
-fn invalid(detail: &str) -> ClientError {
-    ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response(detail))
+/// The error for a 200 body that is not the documented JSON; `detail` says what is wrong.
+pub(crate) fn invalid_response(detail: &str) -> ClientError {
+    let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response(detail));
+    error.problem = Some(detail.to_owned());
+    error
 }
 
 /// `path` is serde_path_to_error's (`.` for the body itself). The checks in `check.rs` write
@@ -105,10 +108,13 @@ mod tests {
         DOCUMENTED.replace(patch, replacement)
     }
 
+    /// The message; every case also checks that `problem` is what the message says is wrong.
     fn detail(text: &str) -> String {
         let err = decode_me(text.as_bytes()).unwrap_err();
         assert_eq!(read_me(text.as_bytes()).unwrap_err(), err);
         assert_eq!(err.code, ErrorCode::InvalidResponse);
+        let problem = err.problem.as_deref().expect("an invalid response names its problem");
+        assert_eq!(err.message, messages::invalid_response(problem));
         err.message
     }
 
@@ -118,11 +124,11 @@ mod tests {
 
     #[test]
     fn bodies_with_exactly_the_documented_fields_go_to_javascript_as_they_are() {
-        assert_eq!(decode_me(DOCUMENTED.as_bytes()).unwrap(), MeBody::Exact);
+        assert_eq!(decode_me(DOCUMENTED.as_bytes()).unwrap(), CheckedBody::Exact);
         let extra = with(r#""id": 7, "#, r#""id": 7, "refreshToken": "t", "#);
-        assert_eq!(decode_me(extra.as_bytes()).unwrap(), MeBody::Read(result(&extra)));
+        assert_eq!(decode_me(extra.as_bytes()).unwrap(), CheckedBody::Read(result(&extra)));
         let absent = with(r#", "email": "you@company.com""#, "");
-        assert_eq!(decode_me(absent.as_bytes()).unwrap(), MeBody::Read(result(&absent)));
+        assert_eq!(decode_me(absent.as_bytes()).unwrap(), CheckedBody::Read(result(&absent)));
     }
 
     #[test]
@@ -189,6 +195,7 @@ mod tests {
             .join(",");
         let text = format!(r#"{{"account":{{"id":1}},"apiKey":{{"name":"k","scopes":["read"],"connectionScope":"account"}},"connections":[{conns}]}}"#);
         assert!(detail(&text).contains("connections[3].id should be a number but is a string"), "{}", detail(&text));
+        assert_eq!(read_me(text.as_bytes()).unwrap_err().problem.as_deref(), Some("connections[3].id should be a number but is a string"));
 
         let cases = [
             (r#""id": 42"#, r#""id": "42""#, "account.id should be a number but is a string"),

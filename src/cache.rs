@@ -2,9 +2,9 @@
 //! until when the server asked that key to wait. The boundary shares requests in flight and
 //! builds each caller's copy; what is remembered, for how long and what is dropped is here.
 
-
 use crate::error::{ClientError, ErrorCode};
 use crate::key::ApiKey;
+use crate::messages;
 
 /// At most this many base URL and key pairs are remembered; the least recently used goes first.
 pub const MAX_ENTRIES: usize = 100;
@@ -133,6 +133,15 @@ impl<V> Cache<V> {
     }
 }
 
+/// The error for a call held back by a remembered 429 (`Lookup::RateLimited`): no request was
+/// sent, and `retryAfter` is what is left of the wait.
+pub fn held_back(key: &ApiKey, seconds_left: f64) -> ClientError {
+    let mut error = ClientError::new(ErrorCode::RateLimited, messages::rate_limit_remembered(seconds_left));
+    error.retry_after = Some(seconds_left);
+    error.key_hint = key.hint();
+    error
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +192,15 @@ mod tests {
         error.retry_after = None;
         cache.failed(&slot("osapi_test_cache_a_0001"), &error, 0.0);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_call_held_back_gets_a_rate_limit_error_with_the_seconds_left_and_no_attempt() {
+        let err = held_back(&slot("osapi_test_cache_a_0001").key, 42.0);
+        assert_eq!((err.code, err.attempts, err.retry_after), (ErrorCode::RateLimited, 0, Some(42.0)));
+        assert_eq!(err.key_hint.as_deref(), Some("osapi_…0001"));
+        assert!(err.message.contains("no request was sent") && err.message.contains("Retry after 42 seconds"), "{}", err.message);
+        assert!(!err.message.contains("osapi_test_cache"), "{}", err.message);
     }
 
     #[test]

@@ -44,11 +44,6 @@ pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionSco
     read::<Scope, D>(d).map(|Scope(s)| s)
 }
 
-/// Error bodies are quoted, never refused: a field of another kind reads as absent.
-pub(crate) fn lenient<'de, D: Deserializer<'de>, S: Shape<'de>>(d: D) -> Result<Option<S>, D::Error> {
-    read::<OrSkip<S>, D>(d).map(|OrSkip(s)| s)
-}
-
 /// An error body's `message`: a string, or a list whose strings are joined (NestJS validation
 /// errors); anything else reads as absent.
 pub fn message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -140,7 +135,7 @@ impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Check<S> {
 }
 
 /// `S` where the value has `S`'s kind; any other value is read past and dropped.
-pub(crate) struct OrSkip<S>(Option<S>);
+struct OrSkip<S>(Option<S>);
 
 impl<'de, S: Shape<'de>> Shape<'de> for OrSkip<S> {
     const EXPECTED: &'static str = S::EXPECTED;
@@ -202,18 +197,6 @@ impl<'de> Shape<'de> for Message {
     }
 }
 
-/// An HTTP status code, as error bodies repeat it.
-#[derive(Debug, PartialEq)]
-pub struct StatusCode(pub u16);
-
-impl<'de> Shape<'de> for StatusCode {
-    const EXPECTED: &'static str = "an HTTP status code";
-
-    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
-        u16::try_from(n).map(StatusCode).map_err(|_| E::custom("is not an HTTP status code"))
-    }
-}
-
 /// A JSON object read into `T`'s derived `Deserialize` (which skips unknown keys).
 pub(crate) struct Object<T>(pub T);
 
@@ -239,8 +222,7 @@ impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
     }
 }
 
-#[derive(Debug, PartialEq)]
-pub struct Text(pub String);
+struct Text(String);
 
 impl<'de> Shape<'de> for Text {
     const EXPECTED: &'static str = "a string";
@@ -326,11 +308,12 @@ impl<'de, S: Shape<'de>> Shape<'de> for Each<S> {
     }
 }
 
-/// The whole body: an object holding `T`.
-pub struct Body<T>(pub T);
+/// A whole body (a 200 body, an error body) read as `T`, through the object check: a body of
+/// another kind fails as "should be an object but is ...".
+pub struct WholeBody<T>(pub T);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Body<T> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for WholeBody<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        object(d).map(Body)
+        object(d).map(WholeBody)
     }
 }

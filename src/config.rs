@@ -46,8 +46,8 @@ pub fn suggestion(name: &str) -> Option<&'static str> {
         .or_else(|| ALIASES.iter().find(|(alias, _)| *alias == folded).map(|(_, known)| *known))
 }
 
-/// A name is quoted only if it reads like an identifier, no longer than the longest option
-/// name, and cannot be a key pasted in the wrong place.
+/// A name (or an `OUTBOUNDSYNC_LOG` value) is quoted only if it reads like an identifier, no
+/// longer than the longest option name, and cannot be a key pasted in the wrong place.
 fn shown_name(name: &str) -> Option<String> {
     let identifier = !name.is_empty()
         && name.len() <= 24
@@ -167,16 +167,31 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms })
 }
 
+/// The level a call logs at, and the warning its set-up deserves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogChoice {
+    pub level: Level,
+    /// For an unusable `OUTBOUNDSYNC_LOG`: written once, whatever the level.
+    pub warning: Option<String>,
+}
+
 /// `logLevel`, else `OUTBOUNDSYNC_LOG`, else off. Apart from `resolve` (checked first): a call
-/// whose other options are wrong still logs its error.
-pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<Level, ClientError> {
+/// whose other options are wrong still logs its error. A bad `logLevel` is a mistake in the code
+/// and is refused; `OUTBOUNDSYNC_LOG` is set by operations, and a typo in it must not fail every
+/// call, so a value that is not a level is ignored (logging stays off) with a warning.
+pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<LogChoice, ClientError> {
     match option {
-        OptionValue::Absent => match env.filter(|l| !l.trim_ascii().is_empty()) {
-            None => Ok(Level::Off),
-            Some(text) => Level::parse(text)
-                .ok_or_else(|| ClientError::new(ErrorCode::InvalidOption, messages::invalid_log_variable(log::LEVEL_NAMES))),
+        OptionValue::Absent => Ok(match env.map(str::trim_ascii).filter(|l| !l.is_empty()) {
+            None => LogChoice::default(),
+            Some(text) => match Level::parse(text) {
+                Some(level) => LogChoice { level, warning: None },
+                None => LogChoice { level: Level::Off, warning: Some(log::ignored_variable(shown_name(text).as_deref())) },
+            },
+        }),
+        OptionValue::Str(text) => match Level::parse(text) {
+            Some(level) => Ok(LogChoice { level, warning: None }),
+            None => Err(invalid("logLevel", log::LEVEL_NAMES, option)),
         },
-        OptionValue::Str(text) => Level::parse(text).ok_or_else(|| invalid("logLevel", log::LEVEL_NAMES, option)),
         other => Err(invalid("logLevel", log::LEVEL_NAMES, other)),
     }
 }
@@ -302,16 +317,38 @@ mod tests {
     #[test]
     fn the_log_level_comes_from_the_option_then_outboundsync_log_and_is_off_otherwise() {
         let absent = &OptionValue::Absent;
-        assert_eq!(log_level(absent, None).unwrap(), Level::Off);
-        assert_eq!(log_level(absent, Some("DEBUG")).unwrap(), Level::Debug);
-        assert_eq!(log_level(absent, Some("")).unwrap(), Level::Off);
-        assert_eq!(log_level(&OptionValue::Str("warn".into()), Some("debug")).unwrap(), Level::Warn);
-        let err = log_level(absent, Some("osapi_test_pasted_here")).unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidOption);
-        assert!(err.message.contains("OUTBOUNDSYNC_LOG") && !err.message.contains("osapi_test_pasted"), "{}", err.message);
+        let level = |option, env| {
+            let choice: LogChoice = log_level(option, env).unwrap();
+            (choice.level, choice.warning.is_some())
+        };
+        assert_eq!(level(absent, None), (Level::Off, false));
+        assert_eq!(level(absent, Some(" DEBUG\n")), (Level::Debug, false));
+        assert_eq!(level(absent, Some("")), (Level::Off, false));
+        assert_eq!(level(absent, Some(" ")), (Level::Off, false));
+        let warn = OptionValue::Str("warn".into());
+        assert_eq!(level(&warn, Some("debug")), (Level::Warn, false));
+        assert_eq!(level(&warn, Some("verbose")), (Level::Warn, false));
         for bad in [OptionValue::Str("verbose".into()), OptionValue::Bool(true), OptionValue::Number(3.0)] {
             let err = log_level(&bad, None).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption);
             assert!(err.message.contains("logLevel") && err.message.contains("'debug'"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn an_unusable_outboundsync_log_is_ignored_with_a_warning_that_never_shows_a_key() {
+        let warning = |env: &str| {
+            let choice = log_level(&OptionValue::Absent, Some(env)).unwrap();
+            assert_eq!(choice.level, Level::Off, "{env}");
+            choice.warning.unwrap()
+        };
+        let shown = warning("verbose ");
+        assert!(shown.starts_with("[outboundsync] OUTBOUNDSYNC_LOG is \"verbose\", which is not a log level"), "{shown}");
+        assert!(shown.contains("'off', 'error', 'warn', 'info' or 'debug'") && shown.contains("logging stays off"), "{shown}");
+        for secret_looking in ["osapi_test_pasted_here", "sk live key", &"k".repeat(25)] {
+            let hidden = warning(secret_looking);
+            assert!(!hidden.contains(secret_looking) && hidden.contains("not shown"), "{hidden}");
+            assert!(hidden.contains("OUTBOUNDSYNC_LOG") && hidden.contains("'debug'"), "{hidden}");
         }
     }
 

@@ -117,6 +117,12 @@ pub struct ClientError {
     pub request_id: Option<String>,
     pub retry_after: Option<f64>,
     pub key_hint: Option<String>,
+    /// `unauthorized`: the key does not start with `osapi_`, so it may be a platform key (what
+    /// the message says in words, for code such as the command's advice).
+    pub maybe_platform_key: Option<bool>,
+    /// `invalid_response`: what is wrong with the body, as the message gives it
+    /// (`connections[3].id should be a number but is a string`).
+    pub problem: Option<String>,
 }
 
 impl ClientError {
@@ -130,6 +136,8 @@ impl ClientError {
             request_id: None,
             retry_after: None,
             key_hint: None,
+            maybe_platform_key: None,
+            problem: None,
         }
     }
 

@@ -11,17 +11,17 @@ use core::marker::PhantomData;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
-use crate::check::{self, Body, Each, Id, Object, Scope, Shape};
+use crate::check::{self, Each, Id, Object, Scope, Shape, WholeBody};
 
 pub fn is_exact(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Body<ExactMe>>(bytes).is_ok()
+    serde_json::from_slice::<WholeBody<ExactBody>>(bytes).is_ok()
 }
 
-// The fields are never read: deserializing is the check.
+/// The exact-fields check of a 200 body. The fields are never read: deserializing is the check.
 #[allow(dead_code)]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ExactMe {
+struct ExactBody {
     #[serde(deserialize_with = "check::object")]
     account: ExactAccount,
     #[serde(deserialize_with = "check::object")]

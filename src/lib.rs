@@ -1,23 +1,33 @@
 //! OutboundSync API client. The pure core (every module but `wasm`) decides everything and is
 //! tested natively; `wasm` is the thin JavaScript boundary that performs the request through
-//! web-sys's fetch types and hands values to JavaScript.
+//! web-sys's fetch types and hands values to JavaScript. README.md's "Layout" has the same map.
 
-pub mod attempt;
+// The core: options and checks.
 pub mod base_url;
-pub mod body;
-pub mod cache;
-pub mod check;
 pub mod config;
-pub mod error;
-pub mod exact;
 pub mod key;
-pub mod log;
-pub mod messages;
-pub mod model;
+
+// The core: requests and retries (what a response means, when and how long to wait).
+pub mod attempt;
 pub mod retry;
 pub mod retry_after;
 pub mod status;
+
+// The core: bodies and the model (the documented result, its field checks, reading bodies).
+pub mod body;
+pub mod check;
+pub mod exact;
+pub mod model;
+
+// The core: errors and messages (the error value, codes, classes, every sentence users read).
+pub mod error;
+pub mod messages;
 pub mod text;
 
+// The core: cache and log (what `cacheTtlMs` remembers; the log levels and every log line).
+pub mod cache;
+pub mod log;
+
+// The boundary: the exported functions, and everything that touches JavaScript.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

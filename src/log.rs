@@ -97,6 +97,16 @@ pub fn held_back(key_hint: Option<&str>, seconds_left: f64) -> String {
     format!("{PREFIX}rate limited for {} for {seconds_left} more seconds (the server's Retry-After): no request sent", shown(key_hint))
 }
 
+/// Warn, once per module instance and whatever the level: an `OUTBOUNDSYNC_LOG` that is not a
+/// level, ignored. `value` is what `config` lets us show of it (nothing if it could be a key).
+pub fn ignored_variable(value: Option<&str>) -> String {
+    let what = match value {
+        Some(value) => format!("OUTBOUNDSYNC_LOG is \"{value}\", which is not a log level"),
+        None => "OUTBOUNDSYNC_LOG is not a log level (its value is not shown: it could be a key)".into(),
+    };
+    format!("{PREFIX}{what}, so it is ignored and logging stays off. Set it to {LEVEL_NAMES}, or pass {{ logLevel }}.")
+}
+
 fn shown(key_hint: Option<&str>) -> &str {
     key_hint.unwrap_or("this key")
 }
@@ -129,5 +139,7 @@ mod tests {
         assert_eq!(failed(&error), "[outboundsync] server_error: OutboundSync had a server error");
         assert!(cache_hit(Some("osapi_…0001"), 12.0).contains("osapi_…0001"));
         assert!(held_back(None, 42.0).contains("42 more seconds"));
+        assert!(ignored_variable(None).contains("its value is not shown"));
+        assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));
     }
 }

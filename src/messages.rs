@@ -60,10 +60,6 @@ pub fn unknown_option(name: Option<&str>, right: Option<&str>, options: &[&str])
     )
 }
 
-pub fn invalid_log_variable(levels: &str) -> String {
-    ["The OUTBOUNDSYNC_LOG environment variable must be ", levels, " (its value is not shown). Fix or unset it, or pass { logLevel }."].concat()
-}
-
 pub fn browser_disallowed() -> String {
     "Refusing to call OutboundSync from a browser page: the API key is an account secret that anyone who can open the page could read. Call it from a server, worker or edge function, or pass { dangerouslyAllowBrowser: true } if every user of this page enters their own key.".into()
 }
@@ -201,6 +197,14 @@ mod tests {
         assert!(!with_prefix.contains("platform key"));
         assert!(with_prefix.contains("(HTTP 401: \"Invalid API key\")"));
         assert!(with_prefix.contains("rotate"));
+    }
+
+    #[test]
+    fn an_invalid_response_gives_its_problem_after_a_fixed_prefix() {
+        assert_eq!(
+            invalid_response("connections[3].id should be a number but is a string"),
+            "OutboundSync's answer to GET /api/v1/me is not the documented JSON: connections[3].id should be a number but is a string."
+        );
     }
 
     #[test]

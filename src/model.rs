@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use crate::check::{self, NullableString, StatusCode, Text};
+use crate::check::{self, NullableString};
 
 /// What `GET /api/v1/me` answers: the account, the key's metadata and the CRM connections the
 /// key can reach.
@@ -84,15 +84,11 @@ pub struct Connection {
 }
 
 /// An error body, such as `{"statusCode": 401, "message": "Invalid API key", "error":
-/// "Unauthorized"}`. Framework-generated bodies differ, so a field of another kind is ignored
-/// rather than refused; `message` may be a list (validation errors), read joined by "; ".
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// "Unauthorized"}`: only its `message` is read (quoted in errors), and a `message` of another
+/// kind reads as absent rather than refused; it may be a list (validation errors), read joined
+/// by "; ". Other fields are never read.
+#[derive(Debug, Deserialize)]
 pub struct ErrorBody {
-    #[serde(default, deserialize_with = "check::lenient")]
-    pub status_code: Option<StatusCode>,
     #[serde(default, deserialize_with = "check::message")]
     pub message: Option<String>,
-    #[serde(default, deserialize_with = "check::lenient")]
-    pub error: Option<Text>,
 }

@@ -42,6 +42,7 @@ pub fn classify(response: FailedResponse, key_has_prefix: bool, attempts: u32) -
     err.server_message = server_message;
     err.request_id = request_id;
     err.retry_after = if code == ErrorCode::RateLimited || code == ErrorCode::ServerError { retry_after } else { None };
+    err.maybe_platform_key = (code == ErrorCode::Unauthorized).then_some(!key_has_prefix);
     err
 }
 
@@ -97,6 +98,18 @@ mod tests {
         assert_eq!(err.request_id.as_deref(), Some("req_1"));
         assert_eq!(err.server_message.as_deref(), Some("ThrottlerException: Too Many Requests"));
         assert!(err.message.contains("Retry after 7 seconds"));
+    }
+
+    #[test]
+    fn only_unauthorized_says_whether_the_key_may_be_a_platform_key_as_its_message_does() {
+        for key_has_prefix in [true, false] {
+            let err = classify(failed(401), key_has_prefix, 1);
+            assert_eq!(err.maybe_platform_key, Some(!key_has_prefix));
+            assert_eq!(err.message.contains("platform key"), !key_has_prefix, "{}", err.message);
+        }
+        for status in [403, 429, 500, 301, 404] {
+            assert_eq!(classify(failed(status), false, 1).maybe_platform_key, None, "HTTP {status}");
+        }
     }
 
     #[test]

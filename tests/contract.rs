@@ -318,6 +318,7 @@ async fn a_key_without_the_osapi_prefix_is_flagged_as_a_possible_platform_key() 
     assert_error(&err, "OutboundSyncAuthenticationError", "unauthorized", Some(platform));
     let message = str_field(&err, "message").unwrap();
     assert!(message.contains("platform key") && message.contains("Smartlead"), "{message}");
+    assert_eq!(get(&err, "maybePlatformKey").as_bool(), Some(true), "the fact the command's advice reads");
 }
 
 #[wasm_bindgen_test]
@@ -430,6 +431,8 @@ async fn a_200_that_is_not_the_documented_json_is_an_invalid_response() {
         assert_error(&err, "OutboundSyncResponseError", "invalid_response", Some(ACCOUNT_WIDE));
         let message = str_field(&err, "message").unwrap();
         assert!(message.contains(detail), "{steps}: {message}");
+        let problem = str_field(&err, "problem").unwrap_or_default();
+        assert!(problem.contains(detail) && message.ends_with(&format!(" JSON: {problem}.")), "{steps}: {problem}");
         assert_eq!(count(&id).await, 1.0, "{steps} was retried");
     }
 }

@@ -7,7 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use outboundsync::base_url;
-use outboundsync::body::{self, MeBody};
+use outboundsync::body::{self, CheckedBody};
 use outboundsync::key::{ApiKey, KeySource};
 use outboundsync::retry_after;
 use proptest::prelude::*;
@@ -171,8 +171,8 @@ proptest! {
         let expected = parsed.as_ref().and_then(documented);
         match (body::decode_me(text.as_bytes()), expected) {
             // JavaScript will parse the body itself: it must hold the documented fields and no other.
-            (Ok(MeBody::Exact), Some(expected)) => prop_assert_eq!(parsed.unwrap(), expected),
-            (Ok(MeBody::Read(me)), Some(expected)) => prop_assert_eq!(serde_json::to_value(&me).unwrap(), expected),
+            (Ok(CheckedBody::Exact), Some(expected)) => prop_assert_eq!(parsed.unwrap(), expected),
+            (Ok(CheckedBody::Read(me)), Some(expected)) => prop_assert_eq!(serde_json::to_value(&me).unwrap(), expected),
             (Ok(me), None) => prop_assert!(false, "accepted {:?} as {:?}", text, me),
             // A repeated key: Value keeps the last, the decoder refuses the body.
             (Err(err), Some(_)) => prop_assert!(err.message.contains("appears twice"), "refused {:?}: {}", text, err.message),

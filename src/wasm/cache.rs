@@ -22,13 +22,12 @@ use super::deadline::{Deadline, Stop};
 use super::errors::Failure;
 use super::fetch::Fetch;
 use super::log::Log;
-use super::result::Me;
+use super::result::ResultForJs;
 use crate::attempt;
-use crate::cache::{Cache, Lookup, Slot};
+use crate::cache::{self, Cache, Lookup, Slot};
 use crate::config::Config;
-use crate::error::{ClientError, ErrorCode};
+use crate::error::ClientError;
 use crate::log::{self, Level};
-use crate::messages;
 
 /// How often a shared request's heartbeat beats, and how often a caller sharing it checks.
 /// A check that sees no beat since the last one gives up on the request (at worst a second
@@ -44,7 +43,7 @@ extern "C" {
     fn clear_interval(handle: &JsValue);
 }
 
-pub type Outcome = Result<Rc<Me>, Failure>;
+pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 struct Flight {
     /// Resolves (never rejects) once `outcome` is set.
@@ -56,7 +55,7 @@ struct Flight {
 }
 
 thread_local! {
-    static CACHE: RefCell<Cache<Rc<Me>>> = RefCell::new(Cache::default());
+    static CACHE: RefCell<Cache<Rc<ResultForJs>>> = RefCell::new(Cache::default());
     static FLIGHTS: RefCell<Vec<(Slot, Rc<Flight>)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -81,7 +80,7 @@ pub async fn call(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, 
             }
             Some(Err(seconds_left)) => {
                 log.write(Level::Info, || log::held_back(hint.as_deref(), seconds_left));
-                return Err(held_back(config, seconds_left).into());
+                return Err(cache::held_back(&config.key, seconds_left).into());
             }
             None => {}
         }
@@ -97,16 +96,13 @@ pub async fn call(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, 
                 None => return super::run(config, fetch, signal, log).await.map(Rc::new),
             },
         };
-        flight.waiting.set(flight.waiting.get() + 1);
+        let _waiter = Waiter::join(&slot, &flight);
         match wait(&flight, signal, !started).await {
             Waited::Done => {
                 let outcome = flight.outcome.borrow().clone();
                 return outcome.unwrap_or_else(|| Err(attempt::aborted(config, 0).into()));
             }
-            Waited::Aborted => {
-                leave(&slot, &flight);
-                return Err(attempt::aborted(config, 0).into());
-            }
+            Waited::Aborted => return Err(attempt::aborted(config, 0).into()),
             Waited::Lost => {
                 log.write(Level::Info, || log::shared_lost(hint.as_deref()));
                 forget(&slot, &flight);
@@ -182,29 +178,40 @@ async fn wait(flight: &Flight, signal: Option<&AbortSignal>, check: bool) -> Wai
     }
 }
 
-/// A caller gave up waiting; the last one to go cancels the request.
-fn leave(slot: &Slot, flight: &Rc<Flight>) {
-    let waiting = flight.waiting.get().saturating_sub(1);
-    flight.waiting.set(waiting);
-    if waiting == 0 {
-        forget(slot, flight);
-        flight.controller.abort();
+/// A caller waiting on a flight, from `join` until dropped, whatever ends the wait (the outcome,
+/// the caller's signal, a lost heartbeat, the call's future dropped). The last to leave a
+/// request still listed (neither settled nor given up as lost) cancels it: nobody wants it.
+struct Waiter<'a> {
+    slot: &'a Slot,
+    flight: &'a Rc<Flight>,
+}
+
+impl<'a> Waiter<'a> {
+    fn join(slot: &'a Slot, flight: &'a Rc<Flight>) -> Waiter<'a> {
+        flight.waiting.set(flight.waiting.get() + 1);
+        Waiter { slot, flight }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        let waiting = self.flight.waiting.get().saturating_sub(1);
+        self.flight.waiting.set(waiting);
+        if waiting == 0 && forget(self.slot, self.flight) {
+            self.flight.controller.abort();
+        }
     }
 }
 
 /// New calls for `slot` no longer find this flight (unless another has taken its place).
-fn forget(slot: &Slot, flight: &Rc<Flight>) {
+/// Whether it was still listed.
+fn forget(slot: &Slot, flight: &Rc<Flight>) -> bool {
     FLIGHTS.with(|flights| {
-        flights.borrow_mut().retain(|(s, current)| s != slot || !Rc::ptr_eq(current, flight));
-    });
-}
-
-/// The error for a call held back by a remembered 429: no request was sent.
-fn held_back(config: &Config, seconds_left: f64) -> ClientError {
-    let mut error = ClientError::new(ErrorCode::RateLimited, messages::rate_limit_remembered(seconds_left));
-    error.retry_after = Some(seconds_left);
-    error.key_hint = config.key.hint();
-    error
+        let mut flights = flights.borrow_mut();
+        let listed = flights.len();
+        flights.retain(|(s, current)| s != slot || !Rc::ptr_eq(current, flight));
+        flights.len() < listed
+    })
 }
 
 /// Counts up every `BEAT_MS` until dropped.

@@ -1,7 +1,7 @@
-//! The timer and the caller's signal around one attempt, or one wait between attempts. Whichever
-//! comes first settles `stopped`, aborts the attempt's `AbortController` (so fetch drops the
-//! request) and is remembered. Dropping a `Deadline` clears the timer and stops listening, so
-//! cancellation follows ownership (the idea of reqwest's `AbortGuard`).
+//! The timer and the caller's signal around one attempt, or one wait between attempts
+//! (`sleep`). Whichever comes first settles `stopped`, aborts the attempt's `AbortController`
+//! (so fetch drops the request) and is remembered. Dropping a `Deadline` clears the timer and
+//! stops listening, so cancellation follows ownership (the idea of reqwest's `AbortGuard`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -10,6 +10,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 #[wasm_bindgen]
@@ -110,5 +111,15 @@ impl Drop for Deadline {
                 on_abort.forget();
             }
         }
+    }
+}
+
+/// Waits `ms` (between attempts), or less if the caller's signal fires (then `Err`).
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
+    let deadline = Deadline::start(ms, signal, None);
+    let _ = JsFuture::from(deadline.stopped().clone()).await;
+    match deadline.stop() {
+        Some(Stop::Aborted) => Err(()),
+        _ => Ok(()),
     }
 }

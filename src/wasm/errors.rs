@@ -33,6 +33,13 @@ pub fn to_js(error: &ClientError, cause: Option<&JsValue>) -> JsValue {
     set("requestId", opt_str(&error.request_id));
     set("retryAfter", error.retry_after.map_or(JsValue::UNDEFINED, JsValue::from_f64));
     set("keyHint", opt_str(&error.key_hint));
+    // Only on the errors they describe (unauthorized, invalid_response).
+    if let Some(maybe) = error.maybe_platform_key {
+        set("maybePlatformKey", maybe.into());
+    }
+    if error.problem.is_some() {
+        set("problem", opt_str(&error.problem));
+    }
     if let Some(cause) = cause {
         set("cause", cause.clone());
     }

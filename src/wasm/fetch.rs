@@ -116,16 +116,6 @@ thread_local! {
     });
 }
 
-/// Waits `ms`, or less if the caller's signal fires (then `Err`).
-pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
-    let deadline = Deadline::start(ms, signal, None);
-    let _ = JsFuture::from(deadline.stopped().clone()).await;
-    match deadline.stop() {
-        Some(Stop::Aborted) => Err(()),
-        _ => Ok(()),
-    }
-}
-
 thread_local! {
     /// Made once: each would otherwise be decoded from wasm memory on every attempt.
     static HEADER_NAMES: [JsValue; 3] = ["Authorization", "Accept", "application/json"].map(JsValue::from_str);

@@ -2,6 +2,8 @@
 //! logger is the caller's code: whatever it throws or rejects with is dropped, so logging can
 //! never change what a call returns.
 
+use std::cell::Cell;
+
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,6 +22,8 @@ pub struct Log {
 thread_local! {
     /// Attached to whatever an async logger returns, so its rejection is not unhandled.
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+    /// Whether this module instance has written its set-up warning.
+    static WARNED: Cell<bool> = const { Cell::new(false) };
 }
 
 impl Log {
@@ -33,6 +37,14 @@ impl Log {
             return;
         }
         self.emit(level, &line());
+    }
+
+    /// A warning about the set-up (`config::LogChoice`): to `warn` whatever the level, since
+    /// the level may be what is wrong, and once per module instance, not on every call.
+    pub fn warn_once(&self, line: &str) {
+        if !WARNED.with(|warned| warned.replace(true)) {
+            self.emit(Level::Warn, line);
+        }
     }
 
     /// Not generic, so the JS calls exist once rather than once per kind of line.

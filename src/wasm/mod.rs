@@ -20,14 +20,12 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use crate::attempt::{self, Outcome, Step};
-use crate::config::{self, Config, OptionValue};
-use crate::error::{ClientError, ErrorCode};
+use crate::config::{self, Config, LogChoice, OptionValue};
 use crate::log::{self as lines, Level, Seen};
-use crate::messages;
 use errors::Failure;
 use fetch::{Attempt, Fetch, FromJs};
 use log::Log;
-use result::Me;
+use result::ResultForJs;
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
 #[wasm_bindgen(js_name = getOutboundSyncMe, skip_typescript)]
@@ -51,9 +49,12 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let args = options::read(options).map_err(|e| errors::to_js(&e, None))?;
     let raw = &args.raw;
     let env = runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
-    let level = config::log_level(&raw.log_level, env.log_level.as_deref());
-    let log = Log::new(level.as_ref().copied().unwrap_or_default(), args.logger.clone());
-    let outcome = match level.and_then(|_| config::resolve(args.raw, env)) {
+    let choice = config::log_level(&raw.log_level, env.log_level.as_deref());
+    let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone());
+    if let Ok(LogChoice { warning: Some(line), .. }) = &choice {
+        log.warn_once(line);
+    }
+    let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => cache::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
         Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
@@ -68,7 +69,7 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
 }
 
 /// The retry loop: perform an attempt, let the core settle it, wait or stop.
-async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: &Log) -> Result<Me, Failure> {
+async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: &Log) -> Result<ResultForJs, Failure> {
     let aborted = |attempts| Err(attempt::aborted(config, attempts).into());
     let mut attempts = 0u32;
     loop {
@@ -99,13 +100,13 @@ async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: 
                     FromJs::Body(bytes) => Some(bytes),
                     _ => None,
                 };
-                return Me::new(body, bytes).map_err(|cause| engine_refused(cause, attempts));
+                return ResultForJs::new(body, bytes).map_err(|cause| engine_refused(cause, attempts));
             }
             (Step::Fail(error), FromJs::Cause(cause)) => return Err(Failure { error, cause: Some(cause) }),
             (Step::Fail(error), _) => return Err(error.into()),
             (Step::Retry { wait_ms, error }, _) => {
                 log.write(Level::Warn, || lines::retry(&error, wait_ms));
-                if fetch::sleep(wait_ms, signal).await.is_err() {
+                if deadline::sleep(wait_ms, signal).await.is_err() {
                     return aborted(attempts);
                 }
             }
@@ -113,9 +114,6 @@ async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: 
     }
 }
 
-/// Not reached: the core checked the body. If an engine disagrees, it is reported.
 fn engine_refused(cause: JsValue, attempts: u32) -> Failure {
-    let mut error = ClientError::new(ErrorCode::InvalidResponse, messages::invalid_response("JavaScript could not build the result"));
-    error.attempts = attempts;
-    Failure { error, cause: Some(cause) }
+    Failure { error: attempt::engine_refused(attempts), cause: Some(cause) }
 }

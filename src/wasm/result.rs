@@ -9,7 +9,7 @@ use serde_wasm_bindgen::Serializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::body::MeBody;
+use crate::body::CheckedBody;
 use crate::model::OutboundSyncMe;
 
 #[wasm_bindgen]
@@ -27,9 +27,9 @@ extern "C" {
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
 
     /// The parsed result; a typed getter reads `connections` with no key crossing from wasm.
-    type ParsedMe;
+    type ParsedResult;
     #[wasm_bindgen(method, getter)]
-    fn connections(this: &ParsedMe) -> JsValue;
+    fn connections(this: &ParsedResult) -> JsValue;
 }
 
 thread_local! {
@@ -37,37 +37,38 @@ thread_local! {
     static DECODER: Result<TextDecoder, JsValue> = TextDecoder::new();
 }
 
-/// A result that any number of callers can each get their own copy of (the cache and shared
-/// requests hand one to many): the body's text for `JSON.parse`, or the model.
-pub enum Me {
+/// The result as it is handed to JavaScript, which any number of callers can each get their own
+/// copy of (the cache and shared requests hand one to many): the body's text for `JSON.parse`,
+/// or the model.
+pub enum ResultForJs {
     Text(JsString),
     Model(OutboundSyncMe),
 }
 
-impl Me {
-    /// `bytes` is the body as JavaScript holds it (for `MeBody::Exact`). An `Err` is a JS error
-    /// from the engine, which the caller reports as an invalid response.
-    pub fn new(body: MeBody, bytes: Option<&Uint8Array>) -> Result<Me, JsValue> {
+impl ResultForJs {
+    /// `bytes` is the body as JavaScript holds it (for `CheckedBody::Exact`). An `Err` is a JS
+    /// error from the engine, which the caller reports as an invalid response.
+    pub fn new(body: CheckedBody, bytes: Option<&Uint8Array>) -> Result<ResultForJs, JsValue> {
         match body {
-            MeBody::Exact => {
+            CheckedBody::Exact => {
                 let bytes = bytes.ok_or(JsValue::UNDEFINED)?;
                 DECODER.with(|decoder| match decoder {
-                    Ok(decoder) => decoder.decode(bytes).map(Me::Text),
+                    Ok(decoder) => decoder.decode(bytes).map(ResultForJs::Text),
                     Err(error) => Err(error.clone()),
                 })
             }
-            MeBody::Read(me) => Ok(Me::Model(me)),
+            CheckedBody::Read(me) => Ok(ResultForJs::Model(me)),
         }
     }
 
     /// New JS objects on every call: one caller changing its result changes no other's.
     pub fn to_js(&self, connections_only: bool) -> Result<JsValue, JsValue> {
         match self {
-            Me::Text(text) => {
+            ResultForJs::Text(text) => {
                 let me = json_parse(text)?;
-                Ok(if connections_only { me.unchecked_into::<ParsedMe>().connections() } else { me })
+                Ok(if connections_only { me.unchecked_into::<ParsedResult>().connections() } else { me })
             }
-            Me::Model(me) => {
+            ResultForJs::Model(me) => {
                 let serializer = Serializer::json_compatible();
                 let value = if connections_only { me.connections.serialize(&serializer) } else { me.serialize(&serializer) };
                 value.map_err(JsValue::from)
