@@ -5,6 +5,7 @@
 // from the command line (where shell history and process lists would keep it).
 
 const { readFileSync } = require('node:fs');
+const { parseArgs } = require('node:util');
 const api = require('../node.cjs');
 const { version } = require('../package.json');
 
@@ -43,7 +44,8 @@ Environment:
   OUTBOUNDSYNC_API_KEY   the API key
   OUTBOUNDSYNC_BASE_URL  the API base URL
   OUTBOUNDSYNC_LOG       off, error, warn, info or debug: what to log to stderr
-                         (--verbose is debug); never the key
+                         (--verbose is debug); never the key. Any other value is
+                         ignored with one warning.
 
 Exit codes:
   0  the key works
@@ -60,51 +62,58 @@ Exit codes:
 
 class UsageError extends Error {}
 
-function parseArgs(argv) {
-  const opts = { json: false, verbose: false };
-  const args = [...argv];
-  const value = (flag) => {
-    const v = args.shift();
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-    return v;
-  };
-  const number = (flag, text, { min, integer }) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-      throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} of at least ${min}.`);
-    }
-    return n;
-  };
+// Parsed by util.parseArgs in its lenient mode, with tokens, so every refusal is worded here and
+// none of them echoes a value (it could be a key).
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'api-key-file': { type: 'string' },
+  'api-key-stdin': { type: 'boolean' },
+  'base-url': { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
+};
+const KEY_ON_COMMAND_LINE = 'That looks like an API key on the command line, where shell history and process lists keep it. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin, and rotate the key if others can see this machine\'s history.';
+
+function number(flag, text, { min, integer }) {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} of at least ${min}.`);
+  }
+  return n;
+}
+
+function readArgs(argv) {
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const given = {};
   let command;
-  while (args.length) {
-    let arg = args.shift();
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      args.unshift(arg.slice(eq + 1));
-      arg = arg.slice(0, eq);
-    }
-    switch (arg) {
-      case '--help': case '-h': opts.help = true; break;
-      case '--version': case '-v': opts.version = true; break;
-      case '--json': opts.json = true; break;
-      case '--verbose': opts.verbose = true; break;
-      case '--api-key-file': opts.keyFile = value(arg); break;
-      case '--api-key-stdin': opts.keyStdin = true; break;
-      case '--base-url': opts.baseUrl = value(arg); break;
-      case '--timeout': opts.timeoutMs = number(arg, value(arg), { min: 1, integer: false }); break;
-      case '--retries': opts.maxRetries = number(arg, value(arg), { min: 0, integer: true }); break;
-      case '--api-key': case '--key':
-        throw new UsageError(`${arg} is not supported: a key on the command line ends up in shell history and process lists. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin.`);
-      default:
-        if (/^osapi_/.test(arg)) {
-          throw new UsageError('That looks like an API key on the command line, where shell history and process lists keep it. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin, and rotate the key if others can see this machine\'s history.');
-        }
-        if (arg.startsWith('-') || command !== undefined || arg !== 'me') throw new UsageError(`Unknown ${arg.startsWith('-') ? 'option' : 'command'} "${arg}". See outboundsync --help.`);
-        command = arg;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      if (token.value.startsWith('osapi_')) throw new UsageError(KEY_ON_COMMAND_LINE);
+      if (command !== undefined || token.value !== 'me') throw new UsageError(`Unknown command "${token.value}". See outboundsync --help.`);
+      command = token.value;
+    } else if (token.kind === 'option') {
+      const option = OPTIONS[token.name];
+      if (token.name === 'api-key' || token.name === 'key') {
+        throw new UsageError(`${token.rawName} is not supported: a key on the command line ends up in shell history and process lists. Set OUTBOUNDSYNC_API_KEY, or use --api-key-file or --api-key-stdin.`);
+      }
+      if (!option) throw new UsageError(token.name.startsWith('osapi_') ? KEY_ON_COMMAND_LINE : `Unknown option "${token.rawName}". See outboundsync --help.`);
+      if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))) {
+        throw new UsageError(`${token.rawName} needs a value.`);
+      }
+      if (option.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value.`);
+      given[token.name] = token.value ?? true;
     }
   }
-  if (opts.keyFile !== undefined && opts.keyStdin) throw new UsageError('Use either --api-key-file or --api-key-stdin, not both.');
-  return opts;
+  if (given['api-key-file'] !== undefined && given['api-key-stdin']) throw new UsageError('Use either --api-key-file or --api-key-stdin, not both.');
+  return {
+    help: given.help, version: given.version, json: Boolean(given.json), verbose: Boolean(given.verbose),
+    keyFile: given['api-key-file'], keyStdin: given['api-key-stdin'], baseUrl: given['base-url'],
+    timeoutMs: given.timeout === undefined ? undefined : number('--timeout', given.timeout, { min: 1, integer: false }),
+    maxRetries: given.retries === undefined ? undefined : number('--retries', given.retries, { min: 0, integer: true }),
+  };
 }
 
 function readKey(opts) {
@@ -125,41 +134,38 @@ function readKey(opts) {
   return undefined; // the package reads OUTBOUNDSYNC_API_KEY
 }
 
-// One sentence naming the cause, one step that fixes it, and the exit code, per error code.
+// Per error code: the exit code, one sentence naming the cause, and the step that fixes it. Every
+// code the package can reject with has an entry (tests/pkg/one-source.test.mjs checks), and the
+// advice reads error fields, never message text.
+const seconds = (n) => `${n} second${n === 1 ? '' : 's'}`;
+const CHECK_URL = 'Check the base URL and any proxy in between.';
+const REPORT = 'Please report this with --verbose output.';
+const ADVICE = {
+  missing_api_key: () => [EXIT.noKey, 'No OutboundSync API key is set.', 'Set OUTBOUNDSYNC_API_KEY to a key that starts with osapi_ (OutboundSync → Connected Accounts → API keys), or use --api-key-file or --api-key-stdin.'],
+  malformed_api_key: () => [EXIT.keyRejected, 'The API key is malformed: it has spaces, control or non-ASCII characters inside it.', 'Copy the key again from where you stored it.'],
+  unauthorized: (err) => [EXIT.keyRejected, 'OutboundSync rejected the key as invalid, revoked or rotated.', err.maybePlatformKey
+    ? 'This key does not start with osapi_: it may be a Smartlead, Instantly or other platform key. Create an OutboundSync API key under Connected Accounts → API keys.'
+    : 'Check that the key is current, or rotate it under Connected Accounts → API keys.'],
+  api_access_disabled: () => [EXIT.apiAccessDisabled, 'The key works, but API access is not enabled for any CRM connection it can reach.', 'Ask an OutboundSync admin to enable API access for a CRM connection in the admin app.'],
+  rate_limited: (err) => [EXIT.rateLimited,
+    `OutboundSync rate-limited this key or address.${err.retryAfter !== undefined ? ` OutboundSync asked to wait ${seconds(err.retryAfter)}.` : ''}`,
+    err.retryAfter !== undefined ? `Try again in ${seconds(err.retryAfter)}.` : 'Try again in a minute (120 requests per 60 seconds are allowed).'],
+  network_error: () => [EXIT.unreachable, 'OutboundSync could not be reached.', 'Check the network connection and the base URL, then try again.'],
+  timeout: () => [EXIT.unreachable, 'OutboundSync did not answer in time.', 'Check the network, or raise --timeout.'],
+  server_error: (err) => [EXIT.unreachable, `OutboundSync had a server error (HTTP ${err.status}).`, 'This is on OutboundSync\'s side: try again later.'],
+  unexpected_status: (err) => [EXIT.unexpectedResponse, `OutboundSync answered with an unexpected HTTP ${err.status}.`, CHECK_URL],
+  unexpected_redirect: () => [EXIT.unexpectedResponse, 'OutboundSync answered with a redirect, which is never followed so the key stays where it was sent.', CHECK_URL],
+  invalid_response: (err) => [EXIT.unexpectedResponse, `OutboundSync's answer was not the documented JSON (${err.problem}).`, `${CHECK_URL} If it is right, report this to OutboundSync.`],
+  insecure_base_url: (err) => [EXIT.usage, err.message, 'Fix the option and run again.'],
+  invalid_option: (err) => [EXIT.usage, err.message, 'Fix the option and run again.'],
+  aborted: () => [EXIT.interrupted, 'Interrupted.', ''],
+  // Not expected from the command: it never runs in a page, and Node runs WebAssembly.
+  browser_disallowed: (err) => [EXIT.bug, `Unexpected failure: ${err.message}`, REPORT],
+  wasm_load_failed: (err) => [EXIT.bug, err.message, REPORT],
+};
+
 function explain(err) {
-  const wait = err.retryAfter !== undefined ? ` OutboundSync asked to wait ${err.retryAfter} second${err.retryAfter === 1 ? '' : 's'}.` : '';
-  switch (err.code) {
-    case 'missing_api_key':
-      return [EXIT.noKey, 'No OutboundSync API key is set.', 'Set OUTBOUNDSYNC_API_KEY to a key that starts with osapi_ (OutboundSync → Connected Accounts → API keys), or use --api-key-file or --api-key-stdin.'];
-    case 'malformed_api_key':
-      return [EXIT.keyRejected, 'The API key is malformed: it has spaces, control or non-ASCII characters inside it.', 'Copy the key again from where you stored it.'];
-    case 'unauthorized':
-      return [EXIT.keyRejected, 'OutboundSync rejected the key as invalid, revoked or rotated.', err.message.includes('platform key')
-        ? 'This key does not start with osapi_: it may be a Smartlead, Instantly or other platform key. Create an OutboundSync API key under Connected Accounts → API keys.'
-        : 'Check that the key is current, or rotate it under Connected Accounts → API keys.'];
-    case 'api_access_disabled':
-      return [EXIT.apiAccessDisabled, 'The key works, but API access is not enabled for any CRM connection it can reach.', 'Ask an OutboundSync admin to enable API access for a CRM connection in the admin app.'];
-    case 'rate_limited':
-      return [EXIT.rateLimited, `OutboundSync rate-limited this key or address.${wait}`, err.retryAfter !== undefined ? `Try again in ${err.retryAfter} second${err.retryAfter === 1 ? '' : 's'}.` : 'Try again in a minute (120 requests per 60 seconds are allowed).'];
-    case 'network_error':
-      return [EXIT.unreachable, 'OutboundSync could not be reached.', 'Check the network connection and the base URL, then try again.'];
-    case 'timeout':
-      return [EXIT.unreachable, 'OutboundSync did not answer in time.', 'Check the network, or raise --timeout.'];
-    case 'server_error':
-      return [EXIT.unreachable, `OutboundSync had a server error (HTTP ${err.status}).`, 'This is on OutboundSync\'s side: try again later.'];
-    case 'unexpected_status':
-      return [EXIT.unexpectedResponse, `OutboundSync answered with an unexpected HTTP ${err.status}.`, 'Check the base URL and any proxy in between.'];
-    case 'unexpected_redirect':
-      return [EXIT.unexpectedResponse, 'OutboundSync answered with a redirect, which is never followed so the key stays where it was sent.', 'Check the base URL and any proxy in between.'];
-    case 'invalid_response':
-      return [EXIT.unexpectedResponse, `OutboundSync's answer was not the documented JSON (${err.message.replace(/^.*JSON: /, '').replace(/\.$/, '')}).`, 'Check the base URL and any proxy in between; if it is right, report this to OutboundSync.'];
-    case 'insecure_base_url': case 'invalid_option':
-      return [EXIT.usage, err.message, 'Fix the option and run again.'];
-    case 'aborted':
-      return [EXIT.interrupted, 'Interrupted.', ''];
-    default:
-      return [EXIT.bug, `Unexpected failure: ${err.message}`, 'Please report this with --verbose output.'];
-  }
+  return (ADVICE[err.code] ?? ((e) => [EXIT.bug, `Unexpected failure: ${e.message}`, REPORT]))(err);
 }
 
 // The log goes to stderr whatever its level: stdout is the result (and --json must stay JSON).
@@ -209,7 +215,7 @@ function printMe(me, out) {
 async function main(argv) {
   let opts;
   try {
-    opts = parseArgs(argv);
+    opts = readArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`outboundsync: ${err.message}\n`);
@@ -253,10 +259,14 @@ async function main(argv) {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => {
-    process.stderr.write(`outboundsync: unexpected failure: ${err && err.message}\n`);
-    process.exitCode = EXIT.bug;
-  },
-);
+if (require.main !== module) {
+  module.exports = { ADVICE }; // for tests/pkg/one-source.test.mjs
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`outboundsync: unexpected failure: ${err && err.message}\n`);
+      process.exitCode = EXIT.bug;
+    },
+  );
+}

@@ -109,7 +109,8 @@ const manifest = {
   repository: { type: 'git', url: `git+${field('repository')}.git` },
   keywords: ['outboundsync', 'crm', 'hubspot', 'salesforce', 'api-client', 'wasm', 'cloudflare-workers', 'deno', 'bun'],
   type: 'commonjs',
-  engines: { node: '>=18' },
+  // 18.7: the command's util.parseArgs with tokens.
+  engines: { node: '>=18.7' },
   bin: { outboundsync: 'bin/outboundsync.cjs' },
   main: './node.cjs',
   module: './index.mjs',

@@ -147,7 +147,7 @@ test('--verbose logs each attempt and retry to stderr; stdout stays the result',
 });
 
 test('usage errors exit 2, and a key on the command line is refused', async () => {
-  for (const args of [['--api-key', KEY], [KEY], ['--bogus'], ['--retries', 'many'], ['--timeout'], ['list']]) {
+  for (const args of [['--api-key', KEY], [`--api-key=${KEY}`], [KEY], ['--bogus'], ['--retries', 'many'], ['--retries='], ['--timeout'], ['--timeout', '--json'], ['--json=yes'], ['-x'], ['list'], ['me', 'me']]) {
     const { code, stdout, stderr } = await cli(args, { key: FIXTURE_KEYS.accountWide });
     assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
     assert.ok(!`${stdout}${stderr}`.includes('cli_secret'), 'the key was echoed');
