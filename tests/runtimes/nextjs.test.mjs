@@ -1,12 +1,14 @@
-// Next.js: js-examples/nextjs/ with the packed package, built by `next build` (Turbopack) and by
-// `next build --webpack`, then served by `next start` on loopback. Its route handler and its
-// middleware run on the edge runtime, which exercises the package's `edge-light` entry (the
-// .wasm imported with `?module`); a second route runs on the Node.js runtime, Next.js's
-// default. Each is checked for a result and for a typed error.
+// Next.js: js-examples/nextjs/ with the packed package and no next.config. Built by `next build`
+// (Turbopack) and by `next build --webpack`, then served by `next start` with the package
+// deleted from node_modules, so the build output alone must carry it (the .wasm included); and
+// served by `next dev`. Its route handler and proxy.js run on Node.js (the package's Node entry);
+// a second route runs on the deprecated edge runtime (the `edge-light` entry, the .wasm imported
+// with `?module`). Each is checked for a result and for a typed error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { startDouble } from '../double/server.mjs';
 import { installPackedPackage } from '../pkg/installed.mjs';
 import { run, root, here, bin, GOOD, BAD, freePort, startProcess, waitForServer } from './fixture.mjs';
@@ -27,32 +29,36 @@ before(async () => {
 after(async () => {
   await double?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
+  if (installed) rmSync(dirname(dirname(installed)), { recursive: true, force: true });
 });
 
+// A key in the environment would win over .env.local, which the `next dev` test edits.
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+delete env.OUTBOUNDSYNC_API_KEY;
 
-/** A copy of the example with the packed package in its node_modules, built by `next build`. */
-async function buildApp(name, args) {
+const PATHS = ['/api/outboundsync', '/api/outboundsync/edge', '/health/outboundsync']; // Node.js, edge, proxy
+
+/** A copy of the example with the packed package in its node_modules. */
+function copyApp(name) {
   const app = join(work, name);
   cpSync(join(root, 'js-examples', 'nextjs'), app, { recursive: true });
   cpSync(installed, join(app, 'node_modules', 'outboundsync'), { recursive: true });
-  await run(bin('next'), ['build', ...args], { cwd: app, env, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
   return app;
 }
 
-/** `next start` on a free loopback port with `key`, until `use(baseUrl)` settles. */
-async function serve(app, key, use) {
+/** `next <args>` in `app` on a free loopback port, until `use(baseUrl, server)` settles. */
+async function serve(app, args, extraEnv, use) {
   const port = await freePort();
-  const server = startProcess(bin('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], {
+  const server = startProcess(bin('next'), [...args, '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: app,
-    env: { ...env, OUTBOUNDSYNC_API_KEY: key, OUTBOUNDSYNC_BASE_URL: double.url },
+    env: { ...env, OUTBOUNDSYNC_BASE_URL: double.url, ...extraEnv },
   });
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForServer(url, server.child);
-    await use(url);
+    await use(url, server);
   } catch (err) {
-    err.message += `\nnext start said:\n${server.output()}`;
+    err.message += `\nnext ${args[0]} said:\n${server.output()}`;
     throw err;
   } finally {
     await server.stop();
@@ -66,39 +72,69 @@ async function getJson(url) {
   return { status: res.status, body: JSON.parse(text) };
 }
 
-const ROUTES = ['/api/outboundsync', '/api/outboundsync/node']; // edge, Node.js
+async function assertResults(url) {
+  for (const path of PATHS) {
+    const { status, body } = await getJson(`${url}${path}`);
+    assert.equal(status, 200, `${path}: ${JSON.stringify(body)}`);
+    if (path.startsWith('/health/')) {
+      assert.deepEqual(body, { ok: true, connections: 3 });
+      continue;
+    }
+    assert.deepEqual(body.account, { id: 42, email: 'you@company.com' }, path);
+    assert.deepEqual(body.apiKey, { name: 'Production', scopes: ['read'], connectionScope: 'account' }, path);
+    assert.deepEqual(body.connections.map((c) => c.id), [7, 8, 9], path);
+  }
+}
+
+async function assertRejected(url) {
+  for (const path of PATHS) {
+    const { status, body } = await getJson(`${url}${path}`);
+    assert.equal(status, 500, `${path}: ${JSON.stringify(body)}`);
+    assert.equal(body.error.name, 'OutboundSyncAuthenticationError', path);
+    assert.equal(body.error.code, 'unauthorized', path);
+    assert.match(body.error.message, /^OutboundSync rejected the API key \(HTTP 401/, path);
+    assert.match(body.error.requestId, /^req_double_\d+$/, path);
+    assert.ok(!JSON.stringify(body).includes(BAD), `${path}: the key is in the answer`);
+  }
+}
+
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 for (const [bundler, args] of [['Turbopack', []], ['webpack', ['--webpack']]]) {
-  test(`Next.js built with ${bundler}: edge and Node.js route handlers, edge middleware`, async () => {
-    const app = await buildApp(bundler.toLowerCase(), args);
+  test(`Next.js built with ${bundler}, under next start from .next alone: Node.js route, proxy, edge route`, async () => {
+    const app = copyApp(bundler.toLowerCase());
+    await run(bin('next'), ['build', ...args], { cwd: app, env, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
 
-    // Both must be edge functions, or this test would not reach the edge-light entry at all.
-    const manifest = JSON.parse(readFileSync(join(app, '.next', 'server', 'middleware-manifest.json'), 'utf8'));
-    assert.ok(manifest.functions['/api/outboundsync/route'], `the route handler is not on the edge: ${JSON.stringify(manifest)}`);
-    assert.ok(manifest.middleware['/'], `the middleware is not on the edge: ${JSON.stringify(manifest)}`);
+    // Only the edge route may be an edge function (the one way here to the edge-light entry);
+    // the other route and proxy.js must be on Node.js, the runtime this example is about.
+    const server = join(app, '.next', 'server');
+    const edge = readJson(join(server, 'middleware-manifest.json'));
+    assert.deepEqual(Object.keys(edge.functions), ['/api/outboundsync/edge/route'], 'the edge functions');
+    assert.deepEqual(edge.middleware, {}, 'proxy.js is on the edge');
+    assert.equal(readJson(join(server, 'functions-config-manifest.json')).functions['/_middleware']?.runtime, 'nodejs');
 
-    await serve(app, GOOD, async (url) => {
-      for (const path of ROUTES) {
-        const me = await getJson(`${url}${path}`);
-        assert.equal(me.status, 200, `${path}: ${JSON.stringify(me.body)}`);
-        assert.deepEqual(me.body.account, { id: 42, email: 'you@company.com' }, path);
-        assert.deepEqual(me.body.apiKey, { name: 'Production', scopes: ['read'], connectionScope: 'account' }, path);
-        assert.deepEqual(me.body.connections.map((c) => c.id), [7, 8, 9], path);
-      }
-      const health = await getJson(`${url}/health/outboundsync`);
-      assert.deepEqual(health, { status: 200, body: { ok: true, connections: 3 } });
-    });
+    // What a deployment ships is .next: a bundle that still reads the package's folder fails.
+    rmSync(join(app, 'node_modules', 'outboundsync'), { recursive: true });
+    assert.throws(() => createRequire(join(app, 'package.json')).resolve('outboundsync'), { code: 'MODULE_NOT_FOUND' });
 
-    await serve(app, BAD, async (url) => {
-      for (const path of [...ROUTES, '/health/outboundsync']) {
-        const { status, body } = await getJson(`${url}${path}`);
-        assert.equal(status, 500, `${path}: ${JSON.stringify(body)}`);
-        assert.equal(body.error.name, 'OutboundSyncAuthenticationError', path);
-        assert.equal(body.error.code, 'unauthorized', path);
-        assert.match(body.error.message, /^OutboundSync rejected the API key \(HTTP 401/, path);
-        assert.match(body.error.requestId, /^req_double_\d+$/, path);
-        assert.ok(!JSON.stringify(body).includes(BAD), `${path}: the key is in the answer`);
-      }
-    });
+    await serve(app, ['start'], { OUTBOUNDSYNC_API_KEY: GOOD }, assertResults);
+    await serve(app, ['start'], { OUTBOUNDSYNC_API_KEY: BAD }, assertRejected);
   });
 }
+
+test('Next.js under next dev (Turbopack): Node.js route, proxy, edge route', async () => {
+  const app = copyApp('dev');
+  // The key comes from .env.local, which next dev reloads when it changes: one server for both
+  // keys, and proof that every route reads the key at request time.
+  const envFile = join(app, '.env.local');
+  writeFileSync(envFile, `OUTBOUNDSYNC_API_KEY=${GOOD}\n`);
+  await serve(app, ['dev'], {}, async (url, server) => {
+    await assertResults(url);
+    writeFileSync(envFile, `OUTBOUNDSYNC_API_KEY=${BAD}\n`);
+    for (const deadline = Date.now() + 60_000; !server.output().includes('Reload env: .env.local');) {
+      assert.ok(Date.now() < deadline, 'next dev did not reload .env.local');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await assertRejected(url);
+  });
+});

@@ -1,4 +1,4 @@
-// What the routes and the middleware share: this deployment's key checked with OutboundSync,
+// What the route handlers and the proxy share: this deployment's key checked with OutboundSync,
 // and any failure as an HTTP answer. The key is a server-side secret (no NEXT_PUBLIC_ prefix),
 // read at request time and never inlined into a bundle; OUTBOUNDSYNC_BASE_URL, when set, is read
 // by the package itself.
