@@ -63,9 +63,11 @@ test-pkg:
 	node --test tests/pkg/ tests/cli/ tests/faults/
 	tsc -p tests/pkg/tsconfig.json
 
-# The packed tarball in Node 18-24, Deno and Bun; the Worker example bundled by wrangler, in
-# workerd; the Next.js example built by Turbopack and webpack, under `next start`; the browser
-# example built by Vite, webpack and esbuild, in Chromium and Firefox through Selenium.
+# The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
+# Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
+# in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
+# alone and `next dev`; the browser example built by Vite, webpack and esbuild, in Chromium and
+# Firefox through Selenium.
 test-runtimes:
 	node --test tests/runtimes/
 
