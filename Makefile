@@ -22,8 +22,9 @@ demo: pkg
 test: test-tools test-native pkg
 	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
 
+# The page section drives Chromium, so bench installs what the tests install.
 bench: pkg
-	scripts/ensure-tools.sh runtimes
+	scripts/ensure-tools.sh test
 	node --expose-gc bench/bench.mjs
 
 tools:
