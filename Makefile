@@ -36,12 +36,14 @@ test-tools:
 # A fresh clone's `make pkg` installs the tools first (ensure-tools.sh skips what is there).
 pkg: tools pkg/package.json
 
+# wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
+# the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	wasm-opt -Oz --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
+	wasm-opt -Oz -ocimfs 20 --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 
 test-native:

@@ -41,19 +41,30 @@ pub enum Step {
 /// `attempts` counts HTTP attempts made so far, including this one; `now_ms` is the epoch
 /// time (for `Retry-After` dates); `jitter` is random in [0, 1).
 pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
+    let invalid = match &outcome {
+        Outcome::Response { status, body, .. } if status::is_success(*status) => match body::decode_me(body) {
+            Ok(me) => return Step::Done(me),
+            Err(err) => Some(err),
+        },
+        _ => None,
+    };
+    failed(outcome, invalid, config, attempts, now_ms, jitter)
+}
+
+/// Everything but a good 200, out of line: V8 compiles a wasm function whole the first time it
+/// runs, so a first call that succeeds compiles none of this (BENCHMARKS.md, the first call).
+/// `invalid` is the error of a 200 whose body is not the documented JSON.
+#[cold]
+#[inline(never)]
+fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
     let mut error = match outcome {
         Outcome::Response { status, body, request_id, retry_after } => {
             // Server text, like a message: a confused server could echo the key in it.
             let request_id = request_id.map(|id| config.key.redact(id));
-            if status::is_success(status) {
-                match body::decode_me(&body) {
-                    Ok(me) => return Step::Done(me),
-                    Err(mut err) => {
-                        err.status = Some(status);
-                        err.request_id = request_id;
-                        err
-                    }
-                }
+            if let Some(mut err) = invalid {
+                err.status = Some(status);
+                err.request_id = request_id;
+                err
             } else {
                 let failed = FailedResponse {
                     status,

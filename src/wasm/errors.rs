@@ -19,6 +19,9 @@ pub fn error_class(class_name: &str) -> JsValue {
     error_class_js(class_name)
 }
 
+/// Out of line: a call that succeeds never runs (so never compiles) it.
+#[cold]
+#[inline(never)]
 pub fn to_js(error: &ClientError, cause: Option<&JsValue>) -> JsValue {
     let details = Object::new();
     let set = |name: &str, value: JsValue| {

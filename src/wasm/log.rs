@@ -31,11 +31,19 @@ impl Log {
         Log { level, logger }
     }
 
-    /// `line` is only built when the level is on: with the log off a call pays one comparison.
+    /// `line` is only built when the level is on: with the log off a call pays one comparison,
+    /// and the building, out of line, is never compiled (V8 compiles a function on its first run).
+    #[inline(always)]
     pub fn write(&self, level: Level, line: impl FnOnce() -> String) {
         if level == Level::Off || level > self.level {
             return;
         }
+        self.build_and_emit(level, line);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn build_and_emit(&self, level: Level, line: impl FnOnce() -> String) {
         self.emit(level, &line());
     }
 

@@ -12,6 +12,8 @@ mod runtime;
 
 pub use errors::error_class;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -55,7 +57,11 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
         log.warn_once(line);
     }
     let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
-        Ok(config) if config.cache_ttl_ms > 0.0 => cache::call(&config, &args.fetch, args.signal.as_ref(), &log).await,
+        Ok(config) if config.cache_ttl_ms > 0.0 => {
+            // Boxed, so the cache's code is a function of its own that only calls using it compile.
+            let cached: Pin<Box<dyn Future<Output = cache::Outcome> + '_>> = Box::pin(cache::call(&config, &args.fetch, args.signal.as_ref(), &log));
+            cached.await
+        }
         Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
     };
