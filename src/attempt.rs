@@ -66,13 +66,13 @@ fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attem
                 err.request_id = request_id;
                 err
             } else {
-                let failed = FailedResponse {
+                let response = FailedResponse {
                     status,
                     server_message: body::server_message(&body, |m| config.key.redact(m)),
                     request_id,
                     retry_after: retry_after.as_deref().and_then(|v| retry_after::parse(v, now_ms)),
                 };
-                status::classify(failed, config.key.has_prefix(), attempts)
+                status::classify(response, config.key.has_prefix(), attempts)
             }
         }
         Outcome::NetworkFailure { detail } => {
