@@ -327,20 +327,17 @@ const workers = {};
  * the script in Node to find its imports (about 6 ms for the package's, never paid deployed). */
 async function workerBundle(entry) {
   if (!workers[entry]) {
-    const { run: runIn, tools, NODES } = await runtimeTools();
+    const { wranglerBundle, compatibilityDate } = await runtimeTools();
     const dir = await installedProject();
     const dist = join(dir, `dist-${basename(entry, '.mjs')}`);
-    const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') };
-    await runIn(NODES[24], [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', entry, '--dry-run', '--outdir', dist], { cwd: dir, env, timeout: 120_000 });
-    const files = readdirSync(dist);
+    const files = await wranglerBundle(dir, dist, entry);
     const modules = [
       ...files.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: f, contents: readFileSync(join(dist, f), 'utf8') })),
       ...files.filter((f) => f.endsWith('.wasm')).map((f) => ({ type: 'CompiledWasm', path: f, contents: readFileSync(join(dist, f)) })),
     ];
     if (modules[0]?.type !== 'ESModule' || modules.filter((m) => m.type === 'ESModule').length !== 1) throw new Error(`wrangler wrote ${files.join(', ')}`);
-    const compatibilityDate = JSON.parse(readFileSync(join(dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).compatibility_date;
     const { Miniflare } = fromRuntimes('miniflare');
-    workers[entry] = (bindings) => new Miniflare({ modules, compatibilityDate, bindings });
+    workers[entry] = (bindings) => new Miniflare({ modules, compatibilityDate: compatibilityDate(dir), bindings });
   }
   return workers[entry];
 }

@@ -1,7 +1,7 @@
 // What every file in tests/runtimes/ shares: the tools tests/runtimes/package.json installs
 // (make test does), the fake keys, and small process and network helpers.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { before, after } from 'node:test';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -88,4 +88,19 @@ export function startProcess(command, args, options) {
       clearTimeout(timer);
     },
   };
+}
+
+/** The upload `wrangler deploy` would make from the project in `dir`, written to `out`: of its
+ * wrangler.jsonc's `main`, or of `entry`, a file in the project. Returns the files written.
+ * Wrangler 4 needs Node 22.12+. */
+export async function wranglerBundle(dir, out, entry) {
+  const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') };
+  const args = [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out];
+  await run(NODES[24], args, { cwd: dir, env, timeout: 120_000 });
+  return readdirSync(out);
+}
+
+/** The compatibility date the wrangler.jsonc in `dir` asks for (its comments are whole lines). */
+export function compatibilityDate(dir) {
+  return JSON.parse(readFileSync(join(dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).compatibility_date;
 }

@@ -6,37 +6,23 @@
 // against a loopback upstream the test starts, whose delay and request counts it controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { ME, startUpstream as startLoopbackUpstream, until } from '../pkg/upstream.mjs';
-import { run, here, tools, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
+import { here, GOOD, BAD, project, useExampleProject, wranglerBundle, compatibilityDate } from './fixture.mjs';
 
 useExampleProject();
-
-/** The upload `wrangler deploy` would make, written to `out`: of the wrangler.jsonc's `main`
- * (js-examples/worker.mjs), or of `entry`, a file in the project. Wrangler 4 needs Node 22.12+. */
-async function wranglerBundle(out, entry) {
-  const env = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(project.dir, 'wrangler-logs') };
-  const args = [join(tools, 'wrangler', 'bin', 'wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out];
-  await run(NODES[24], args, { cwd: project.dir, env, timeout: 120_000 });
-  return readdirSync(out);
-}
-
-/** The compatibility date the example's wrangler.jsonc asks for (its comments are whole lines). */
-function compatibilityDate() {
-  return JSON.parse(readFileSync(join(project.dir, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).compatibility_date;
-}
 
 /** Bundles `entry` (the example's Worker when absent) into `out`; returns `start(bindings)`,
  * which runs the bundle in workerd: a new Miniflare, one isolate, to dispose of. */
 async function bundledWorker(out, entry, bindings) {
-  const files = await wranglerBundle(out, entry);
+  const files = await wranglerBundle(project.dir, out, entry);
   const script = files.find((f) => f.endsWith('.js'));
   const wasm = files.find((f) => f.endsWith('.wasm'));
   assert.ok(script && wasm, `wrangler wrote ${files.join(', ')}: the .wasm must be its own module`);
   return (more) => new Miniflare({
-    modules: true, modulesRoot: out, scriptPath: join(out, script), compatibilityDate: compatibilityDate(),
+    modules: true, modulesRoot: out, scriptPath: join(out, script), compatibilityDate: compatibilityDate(project.dir),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     bindings: { ...bindings, ...more },
   });
