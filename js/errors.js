@@ -58,9 +58,35 @@ export function errorClass(className) {
   return classes[className];
 }
 
-/** The .wasm could not be loaded or instantiated. Built here rather than in Rust, since Rust is
- * what failed to load; the loader that failed says what it tried and what fixes it. */
-export function loadError(tried, advice, cause) {
+// What each loader tried when the .wasm would not load, and what fixes it: every such sentence
+// users read, in one place (as Rust's are in src/messages.rs).
+const LOAD_FAILURES = {
+  inline: [
+    'compiling the WebAssembly bytes built into the package\'s JavaScript',
+    'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
+  ],
+  fetch: [
+    'fetching outboundsync_core_bg.wasm from beside the module and compiling it',
+    'Serve that file next to the bundle: Vite and webpack emit it; with esbuild or Rollup, copy node_modules/outboundsync/outboundsync_core_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
+  ],
+  deno: [
+    'reading outboundsync_core_bg.wasm from the package folder and compiling it',
+    'Give Deno read permission for the package folder (--allow-read).',
+  ],
+  edgeLight: [
+    'instantiating the WebAssembly.Module the bundler imported',
+    'The bundle must import outboundsync_core_bg.wasm?module as Next.js does for the edge runtime; rebuild it.',
+  ],
+  workerd: [
+    'instantiating the WebAssembly.Module imported from outboundsync_core_bg.wasm',
+    'Bundle the Worker with wrangler, which uploads the .wasm as a module beside the script.',
+  ],
+};
+
+/** The .wasm could not be loaded or instantiated by `loader` (a key of LOAD_FAILURES). Built here
+ * rather than in Rust, since Rust is what failed to load. */
+export function loadError(loader, cause) {
+  const [tried, advice] = LOAD_FAILURES[loader];
   const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   const message = `outboundsync could not load its WebAssembly module: ${tried} failed (${reason}). ${advice} The next call tries again.`;
   return new OutboundSyncError(message, { code: 'wasm_load_failed', cause });

@@ -6,10 +6,10 @@ import { loadError } from './errors.mjs';
 
 /**
  * `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
- * rejects the call as `wasm_load_failed`, with the entry's `tried` and `advice`, and the next
+ * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader`, and the next
  * call tries again (a page's network may come back).
  */
-export function createApi(instantiate, { tried, advice }) {
+export function createApi(instantiate, loader) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
@@ -20,7 +20,7 @@ export function createApi(instantiate, { tried, advice }) {
       })
       .catch((err) => {
         ready = undefined;
-        throw loadError(tried, advice, err);
+        throw loadError(loader, err);
       });
     return ready;
   };

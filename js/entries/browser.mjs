@@ -13,7 +13,4 @@ export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async
   const streaming = response.headers.get('content-type')?.startsWith('application/wasm') && WebAssembly.instantiateStreaming;
   const { instance } = streaming ? await WebAssembly.instantiateStreaming(response, imports) : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;
-}, {
-  tried: 'fetching outboundsync_core_bg.wasm from beside the module and compiling it',
-  advice: 'Serve that file next to the bundle: Vite and webpack emit it; with esbuild or Rollup, copy node_modules/outboundsync/outboundsync_core_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
-});
+}, 'fetch');

@@ -9,7 +9,4 @@ export {
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
   const bytes = await Deno.readFile(new URL('./outboundsync_core_bg.wasm', import.meta.url));
   return (await WebAssembly.instantiate(bytes, imports)).instance;
-}, {
-  tried: 'reading outboundsync_core_bg.wasm from the package folder and compiling it',
-  advice: 'Give Deno read permission for the package folder (--allow-read).',
-});
+}, 'deno');

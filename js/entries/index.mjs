@@ -8,7 +8,4 @@ export {
   OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
   OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
 } from './errors.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => (await WebAssembly.instantiate(wasmBytes(), imports)).instance, {
-  tried: 'compiling the WebAssembly bytes built into the package\'s JavaScript',
-  advice: 'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
-});
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => (await WebAssembly.instantiate(wasmBytes(), imports)).instance, 'inline');

@@ -16,11 +16,7 @@ function init() {
     core.__wbg_set_wasm(instance.exports);
     if (instance.exports.__wbindgen_start) instance.exports.__wbindgen_start();
   } catch (err) {
-    throw core.loadError(
-      'compiling the WebAssembly bytes built into the package\'s JavaScript',
-      'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
-      err,
-    );
+    throw core.loadError('inline', err);
   }
   ready = true;
 }

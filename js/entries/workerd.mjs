@@ -7,7 +7,4 @@ export {
   OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
   OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
 } from './errors.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports), {
-  tried: 'instantiating the WebAssembly.Module imported from outboundsync_core_bg.wasm',
-  advice: 'Bundle the Worker with wrangler, which uploads the .wasm as a module beside the script.',
-});
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports), 'workerd');

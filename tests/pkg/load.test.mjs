@@ -6,6 +6,7 @@
 // ES module entries share one glue module, which one process instantiates once).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -63,4 +64,14 @@ test('Node with --jitless (no WebAssembly at all): every call rejects with wasm_
       .then((codes) => console.log(JSON.stringify(codes)));`;
   const { stdout } = await run(process.execPath, ['--jitless', '-e', script], { timeout: 15_000 });
   assert.deepEqual(JSON.parse(stdout), ['wasm_load_failed', 'wasm_load_failed']);
+});
+
+test('every ES module entry names a loader that js/errors.js has words for', async () => {
+  const { loadError } = await import(pkg('errors.mjs'));
+  for (const entry of ['index.mjs', 'browser.mjs', 'deno.mjs', 'workerd.mjs', 'edge-light.mjs']) {
+    const [, loader] = /createApi\([\s\S]*, '(\w+)'\);\s*$/.exec(readFileSync(pkg(entry), 'utf8')) ?? [];
+    assert.ok(loader, `${entry} passes createApi no loader name`);
+    const err = loadError(loader, new Error('x'));
+    assert.match(err.message, /^outboundsync could not load its WebAssembly module: \w.* failed \(Error: x\)\. \S/, entry);
+  }
 });

@@ -30,7 +30,7 @@ const OPTION_NAMES = sorted(all(block(read('src/config.rs'), /pub const OPTION_N
 
 const errors = await import(pkg('errors.mjs'));
 // The one code built in JavaScript: the .wasm itself could not be loaded.
-const JS_CODES = [errors.loadError('x', 'y', new Error('z')).code];
+const JS_CODES = [errors.loadError('inline', new Error('z')).code];
 const CODES = sorted([...RUST_CODES, ...JS_CODES]);
 const CLASSES = sorted(['OutboundSyncError', ...RUST_CLASSES]);
 
