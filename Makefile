@@ -19,13 +19,21 @@ SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-p
 demo: pkg
 	node js-examples/demo.mjs
 
-test: test-tools test-native pkg
-	scripts/with-double.sh $(MAKE) --no-print-directory test-node test-chrome test-firefox test-pkg test-runtimes
+# Each part stands alone (`make test-node` on a fresh clone installs the tools, and starts the
+# API double the wasm suites need; `make test-pkg` builds the package first); `make test` runs
+# them all against one double and ends with each part's time.
+TEST_PARTS := test-native test-node test-chrome test-firefox test-pkg test-runtimes
+test: test-tools pkg
+	rm -f build/test-times
+	status=0; scripts/with-double.sh $(MAKE) --no-print-directory --keep-going $(TEST_PARTS) || status=$$?; \
+	  echo; echo 'make test, time per part:'; cat build/test-times; exit $$status
 
-# The page section drives Chromium, so bench installs what the tests install.
+# The page section drives Chromium, so bench installs what the tests install. The load test
+# runs 100,000 sequential calls here (10,000 under `make test`).
 bench: pkg
 	scripts/ensure-tools.sh test
 	node --expose-gc bench/bench.mjs
+	LOAD_SEQUENTIAL_CALLS=100000 node --test tests/faults/load.test.mjs
 
 tools:
 	scripts/ensure-tools.sh
@@ -47,32 +55,29 @@ pkg/package.json: $(SOURCES)
 	node scripts/assemble-pkg.mjs
 
 test-native:
-	cargo test
+	scripts/timed.sh $@ cargo test
 
-# The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time (set by with-double.sh).
-test-node:
-	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
-	wasm-pack test --node
+# The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time; with-double.sh starts the
+# double unless one is running already (as under `make test`).
+test-node: test-tools
+	scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --node
 
-test-chrome:
-	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
-	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome
+test-chrome: test-tools
+	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome
 
-test-firefox:
-	curl -fsS -X POST "$$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
-	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox
+test-firefox: test-tools
+	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --firefox
 
-test-pkg:
-	node --test tests/pkg/ tests/cli/ tests/faults/
-	tsc -p tests/pkg/tsconfig.json
+test-pkg: test-tools pkg
+	scripts/timed.sh $@ sh -c 'node --test tests/pkg/ tests/cli/ tests/faults/ && tsc -p tests/pkg/tsconfig.json'
 
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
 # alone and `next dev`; the browser example built by Vite, webpack and esbuild, in Chromium and
 # Firefox through Selenium.
-test-runtimes:
-	node --test tests/runtimes/
+test-runtimes: test-tools pkg
+	scripts/timed.sh $@ node --test tests/runtimes/
 
 clean:
 	rm -rf pkg build target

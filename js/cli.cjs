@@ -134,47 +134,41 @@ function readKey(opts) {
   return undefined; // the package reads OUTBOUNDSYNC_API_KEY
 }
 
-// Per error code: the exit code, one sentence naming the cause, and the step that fixes it. Every
-// code the package can reject with has an entry (tests/pkg/one-source.test.mjs checks), and the
-// advice reads error fields, never message text.
-const seconds = (n) => `${n} second${n === 1 ? '' : 's'}`;
-const CHECK_URL = 'Check the base URL and any proxy in between.';
-const REPORT = 'Please report this with --verbose output.';
-const ADVICE = {
-  missing_api_key: () => [EXIT.noKey, 'No OutboundSync API key is set.', 'Set OUTBOUNDSYNC_API_KEY to a key that starts with osapi_ (OutboundSync → Connected Accounts → API keys), or use --api-key-file or --api-key-stdin.'],
-  malformed_api_key: () => [EXIT.keyRejected, 'The API key is malformed: it has spaces, control or non-ASCII characters inside it.', 'Copy the key again from where you stored it.'],
-  unauthorized: (err) => [EXIT.keyRejected, 'OutboundSync rejected the key as invalid, revoked or rotated.', err.maybePlatformKey
-    ? 'This key does not start with osapi_: it may be a Smartlead, Instantly or other platform key. Create an OutboundSync API key under Connected Accounts → API keys.'
-    : 'Check that the key is current, or rotate it under Connected Accounts → API keys.'],
-  api_access_disabled: () => [EXIT.apiAccessDisabled, 'The key works, but API access is not enabled for any CRM connection it can reach.', 'Ask an OutboundSync admin to enable API access for a CRM connection in the admin app.'],
-  rate_limited: (err) => [EXIT.rateLimited,
-    `OutboundSync rate-limited this key or address.${err.retryAfter !== undefined ? ` OutboundSync asked to wait ${seconds(err.retryAfter)}.` : ''}`,
-    err.retryAfter !== undefined ? `Try again in ${seconds(err.retryAfter)}.` : 'Try again in a minute (120 requests per 60 seconds are allowed).'],
-  network_error: () => [EXIT.unreachable, 'OutboundSync could not be reached.', 'Check the network connection and the base URL, then try again.'],
-  timeout: () => [EXIT.unreachable, 'OutboundSync did not answer in time.', 'Check the network, or raise --timeout.'],
-  server_error: (err) => [EXIT.unreachable, `OutboundSync had a server error (HTTP ${err.status}).`, 'This is on OutboundSync\'s side: try again later.'],
-  unexpected_status: (err) => [EXIT.unexpectedResponse, `OutboundSync answered with an unexpected HTTP ${err.status}.`, CHECK_URL],
-  unexpected_redirect: () => [EXIT.unexpectedResponse, 'OutboundSync answered with a redirect, which is never followed so the key stays where it was sent.', CHECK_URL],
-  invalid_response: (err) => [EXIT.unexpectedResponse, `OutboundSync's answer was not the documented JSON (${err.problem}).`, `${CHECK_URL} If it is right, report this to OutboundSync.`],
-  insecure_base_url: (err) => [EXIT.usage, err.message, 'Fix the option and run again.'],
-  invalid_option: (err) => [EXIT.usage, err.message, 'Fix the option and run again.'],
-  aborted: () => [EXIT.interrupted, 'Interrupted.', ''],
+// Per error code: the exit code. What happened and what fixes it is the error's own message
+// (the core's, one sentence set for every user); the command adds only what is its own: its flags.
+// Every code the package can reject with has an entry (tests/pkg/one-source.test.mjs checks).
+const EXIT_FOR = {
+  missing_api_key: EXIT.noKey,
+  malformed_api_key: EXIT.keyRejected,
+  unauthorized: EXIT.keyRejected,
+  api_access_disabled: EXIT.apiAccessDisabled,
+  rate_limited: EXIT.rateLimited,
+  network_error: EXIT.unreachable,
+  timeout: EXIT.unreachable,
+  server_error: EXIT.unreachable,
+  unexpected_status: EXIT.unexpectedResponse,
+  unexpected_redirect: EXIT.unexpectedResponse,
+  invalid_response: EXIT.unexpectedResponse,
+  insecure_base_url: EXIT.usage,
+  invalid_option: EXIT.usage,
+  aborted: EXIT.interrupted,
   // Not expected from the command: it never runs in a page, and Node runs WebAssembly.
-  browser_disallowed: (err) => [EXIT.bug, `Unexpected failure: ${err.message}`, REPORT],
-  wasm_load_failed: (err) => [EXIT.bug, err.message, REPORT],
+  browser_disallowed: EXIT.bug,
+  wasm_load_failed: EXIT.bug,
 };
-
-function explain(err) {
-  return (ADVICE[err.code] ?? ((e) => [EXIT.bug, `Unexpected failure: ${e.message}`, REPORT]))(err);
-}
+const FLAG_HINTS = {
+  missing_api_key: 'With this command, --api-key-file PATH and --api-key-stdin work too.',
+  timeout: 'Here timeoutMs is --timeout.',
+};
+const REPORT = 'This is not expected from the command: please report it with --verbose output.';
 
 // The log goes to stderr whatever its level: stdout is the result (and --json must stay JSON).
 const writeLog = (line) => process.stderr.write(`${line}\n`);
 const stderrLogger = { debug: writeLog, info: writeLog, warn: writeLog, error: writeLog };
 
+// hasColors() weighs NO_COLOR, FORCE_COLOR and TERM; a stream that is not a terminal has none.
 function style(stream) {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const on = Boolean(stream.isTTY) && !noColor;
+  const on = typeof stream.hasColors === 'function' && stream.hasColors();
   const wrap = (open, close) => (s) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39) };
 }
@@ -212,14 +206,27 @@ function printMe(me, out) {
   out(`${lines.join('\n')}\n`);
 }
 
+// With --json, every failure is also one JSON object on stdout, usage errors included.
+function printJsonError(code, message, err = {}) {
+  const body = { error: { code, status: err.status ?? null, message, retryAfter: err.retryAfter ?? null } };
+  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+function usage(message, json) {
+  if (json) printJsonError('usage', message);
+  process.stderr.write(`outboundsync: ${message}\n`);
+  return EXIT.usage;
+}
+
 async function main(argv) {
+  // Known before parsing, so a refused argument is reported as JSON too.
+  const json = argv.includes('--json');
   let opts;
   try {
     opts = readArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`outboundsync: ${err.message}\n`);
-    return EXIT.usage;
+    return usage(err.message, json);
   }
   if (opts.help) {
     process.stdout.write(HELP);
@@ -241,31 +248,25 @@ async function main(argv) {
     else printMe(me, (text) => process.stdout.write(text));
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof UsageError) {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', status: null, message: err.message } }, null, 2)}\n`);
-      process.stderr.write(`outboundsync: ${err.message}\n`);
-      return EXIT.usage;
-    }
+    if (err instanceof UsageError) return usage(err.message, opts.json);
     if (!(err instanceof api.OutboundSyncError)) throw err;
-    const [code, cause, fix] = explain(err);
-    if (opts.json) {
-      const body = { error: { code: err.code, status: err.status ?? null, message: err.message, retryAfter: err.retryAfter ?? null } };
-      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    }
+    if (opts.json) printJsonError(err.code, err.message, err);
     const s = style(process.stderr);
-    process.stderr.write(`${s.red('Error:')} ${cause}${fix ? `\n${s.bold('Fix:')} ${fix}` : ''}\n`);
+    const exit = EXIT_FOR[err.code] ?? EXIT.bug;
+    const hint = exit === EXIT.bug ? REPORT : FLAG_HINTS[err.code];
+    process.stderr.write(`${s.red('Error:')} ${err.message}${hint ? `\n${hint}` : ''}\n`);
     if (opts.verbose) process.stderr.write(`\n${err.stack}\n`);
-    return code;
+    return exit;
   }
 }
 
 if (require.main !== module) {
-  module.exports = { ADVICE }; // for tests/pkg/one-source.test.mjs
+  module.exports = { EXIT_FOR }; // for tests/pkg/one-source.test.mjs
 } else {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err) => {
-      process.stderr.write(`outboundsync: unexpected failure: ${err && err.message}\n`);
+      process.stderr.write(`outboundsync: unexpected failure: ${err && err.message}. Please report it with --verbose output.\n`);
       process.exitCode = EXIT.bug;
     },
   );

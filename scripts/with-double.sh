@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs a command with the local OutboundSync API double listening on a free loopback port,
-# exported as OUTBOUNDSYNC_TEST_BASE_URL, and stops the double afterwards whatever happens.
+# Runs a command against the local OutboundSync API double, exported as
+# OUTBOUNDSYNC_TEST_BASE_URL. When none is running yet, it starts one on a free loopback port and
+# stops it afterwards whatever happens; either way the double starts with fresh rate-limit windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -n "${OUTBOUNDSYNC_TEST_BASE_URL:-}" ]; then
+  curl -fsS -X POST "$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
+  exec "$@"
+fi
 log=$(mktemp)
 node tests/double/server.mjs --port "${DOUBLE_PORT:-0}" >"$log" 2>&1 &
 pid=$!

@@ -88,14 +88,14 @@ test('--json prints the /me result for scripts', async () => {
 
 const KEY = 'osapi_test_cli_secret_7777';
 const failures = [
-  ['no key set', [], undefined, 3, /No OutboundSync API key is set[\s\S]*OUTBOUNDSYNC_API_KEY/],
-  ['key rejected', [], KEY, 4, /rejected the key as invalid, revoked or rotated[\s\S]*rotate/],
+  ['no key set', [], undefined, 3, /No OutboundSync API key found[\s\S]*OUTBOUNDSYNC_API_KEY[\s\S]*--api-key-file/],
+  ['key rejected', [], KEY, 4, /rejected the API key[\s\S]*revoked or rotated[\s\S]*rotate/],
   ['platform key', [], 'sl_test_platform_key_1234', 4, /platform key/],
-  ['malformed key', [], 'osapi_test bad', 4, /malformed/],
+  ['malformed key', [], 'osapi_test bad', 4, /cannot be a key/],
   ['API access disabled', [], FIXTURE_KEYS.apiDisabled, 5, /API access is not enabled[\s\S]*admin/],
-  ['rate limited', ['--base-url', scenario('429', '429:ra=100')], KEY, 6, /rate-limited[\s\S]*100 seconds/],
-  ['unreachable', ['--base-url', scenario('reset', 'reset'), '--retries', '0'], KEY, 7, /could not be reached/],
-  ['timeout', ['--base-url', scenario('hang', 'hang'), '--retries', '0', '--timeout', '200'], KEY, 7, /did not answer in time[\s\S]*--timeout/],
+  ['rate limited', ['--base-url', scenario('429', '429:ra=100')], KEY, 6, /rate limit exceeded[\s\S]*Retry after 100 seconds/],
+  ['unreachable', ['--base-url', scenario('reset', 'reset'), '--retries', '0'], KEY, 7, /Could not reach OutboundSync/],
+  ['timeout', ['--base-url', scenario('hang', 'hang'), '--retries', '0', '--timeout', '200'], KEY, 7, /timed out[\s\S]*--timeout/],
   ['server error', ['--base-url', scenario('503', '503:html'), '--retries', '0'], KEY, 7, /server error \(HTTP 503\)/],
   ['unexpected status', ['--base-url', scenario('404', '404')], KEY, 8, /unexpected HTTP 404/],
   ['unexpected body', ['--base-url', scenario('badid', '200:body=badid3')], KEY, 8, /connections\[3\]\.id/],
@@ -116,6 +116,7 @@ for (let [name, args, key, exit, pattern] of failures) {
     assert.equal(typeof error.code, 'string');
     assert.equal(typeof error.message, 'string');
     assert.ok('status' in error);
+    assert.ok(stderr.includes(error.message), 'stderr does not say what the error itself says');
     const verbose = await cli([...args, '--verbose'], { key });
     assert.ok(!`${verbose.stdout}${verbose.stderr}`.includes('cli_secret'), 'the key leaked with --verbose');
   });
@@ -154,6 +155,17 @@ test('usage errors exit 2, and a key on the command line is refused', async () =
   }
   const { stderr } = await cli([KEY]);
   assert.match(stderr, /command line/);
+});
+
+test('with --json, a refused argument is JSON on stdout too', async () => {
+  for (const args of [['--bogus', '--json'], ['--json', '--retries', 'many'], [KEY, '--json'], ['--json', 'list']]) {
+    const { code, stdout, stderr } = await cli(args, { key: FIXTURE_KEYS.accountWide });
+    assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+    const { error } = JSON.parse(stdout);
+    assert.equal(error.code, 'usage');
+    assert.ok(stderr.includes(error.message), stderr);
+    assert.ok(!stdout.includes('cli_secret'), 'the key was echoed');
+  }
 });
 
 test('--help documents every exit code; --version prints the package version', async () => {

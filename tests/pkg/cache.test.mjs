@@ -31,8 +31,11 @@ test('off by default: five sequential calls send five requests', () =>
 test('50 concurrent calls share one request; within the TTL none is sent; each caller gets its own objects', () =>
   withUpstream(() => ({ delayMs: 50 }), async (up) => {
     const apiKey = freshKey();
-    const options = { apiKey, baseUrl: up.url, cacheTtlMs: 300 };
+    // A TTL with room for the calls below on a loaded runner; the last call waits it out.
+    const TTL = 2_000;
+    const options = { apiKey, baseUrl: up.url, cacheTtlMs: TTL };
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? api.getOutboundSyncMe(options) : api.getOutboundSyncConnections(options))));
+    const stored = Date.now(); // the result was stored before the calls resolved
     assert.equal(up.count(apiKey), 1);
     assert.deepEqual(results[1].connections.map((c) => c.id), [7, 8]);
     assert.deepEqual(results[0].map((c) => c.id), [7, 8]);
@@ -50,7 +53,7 @@ test('50 concurrent calls share one request; within the TTL none is sent; each c
     await api.getOutboundSyncConnections({ ...options, baseUrl: up.url.replace('127.0.0.1', 'localhost') });
     assert.equal(up.count(apiKey), 2, 'another base URL shares nothing');
 
-    await sleep(350);
+    await sleep(Math.max(0, stored + TTL + 10 - Date.now()));
     await api.getOutboundSyncConnections(options);
     assert.equal(up.count(apiKey), 3, 'no request after the TTL');
   }));
@@ -85,9 +88,8 @@ test('aborting one waiting caller rejects it alone; aborting all of them cancels
     const all = [new AbortController(), new AbortController()];
     const waiting = all.map((c) => api.getOutboundSyncConnections({ ...options, apiKey: lonely, signal: c.signal }).catch((e) => e));
     await until(() => up.count(lonely) === 1);
+    // That the request outlives one caller's abort while another waits is the first half's check.
     all[0].abort();
-    await sleep(20);
-    assert.equal(up.requests.at(-1).cancelled, false, 'cancelled while a caller still waited');
     all[1].abort();
     for (const err of await Promise.all(waiting)) assert.ok(err instanceof api.OutboundSyncAbortError, String(err));
     await until(() => up.requests.at(-1).cancelled);
