@@ -69,7 +69,8 @@ test-pkg:
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
-# alone and `next dev`; the browser example built by Vite, webpack and esbuild, in Chromium and
+# alone and `next dev`; the browser example built by Vite, webpack and esbuild (ESM and iife),
+# workers, a Chrome MV3 extension and pages under a Content-Security-Policy, in Chromium and
 # Firefox through Selenium.
 test-runtimes:
 	node --test tests/runtimes/
