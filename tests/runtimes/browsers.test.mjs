@@ -150,6 +150,10 @@ const text = async (driver, selector) => (await driver.findElement(By.css(select
 async function useKeyChecker(driver, site, label) {
   await driver.get(`${site}/`);
 
+  // The .wasm's download started with the page, before any call.
+  const downloaded = "return performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm'))";
+  await driver.wait(() => driver.executeScript(downloaded), WAIT_MS, `${label}: the .wasm was not downloaded before the first call`);
+
   await check(driver, { key: GOOD, baseUrl: project.double.url });
   await waitForSection(driver, 'result');
   assert.equal(await text(driver, '#account'), '42 (you@company.com)', label);
