@@ -74,7 +74,8 @@ test-pkg: test-tools pkg
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
-# alone and `next dev`; the browser example built by Vite, webpack and esbuild, in Chromium and
+# alone and `next dev`; the browser example built by Vite, webpack and esbuild (ESM and iife),
+# workers, a Chrome MV3 extension and pages under a Content-Security-Policy, in Chromium and
 # Firefox through Selenium.
 test-runtimes: test-tools pkg
 	scripts/timed.sh $@ node --test tests/runtimes/

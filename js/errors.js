@@ -83,11 +83,25 @@ const LOAD_FAILURES = {
   ],
 };
 
+// Causes outside the package, recognised in what the engine threw: each names itself and its
+// one-line fix before what was tried. Chromium's CompileError quotes the 'unsafe-eval' (or
+// 'wasm-unsafe-eval') source it misses; Firefox's says the call was "blocked by CSP".
+const OUTSIDE_CAUSES = [
+  {
+    test: /wasm-unsafe-eval|'unsafe-eval'|blocked by CSP|Content.Security.Policy/i,
+    text: 'a Content-Security-Policy forbids compiling WebAssembly here. Add \'wasm-unsafe-eval\' to its script-src (in a Chrome extension\'s manifest.json: "content_security_policy": { "extension_pages": "script-src \'self\' \'wasm-unsafe-eval\'; object-src \'self\'" }).',
+  },
+];
+
 /** The .wasm could not be loaded or instantiated by `loader` (a key of LOAD_FAILURES). Built here
- * rather than in Rust, since Rust is what failed to load. */
+ * rather than in Rust, since Rust is what failed to load. `retryable`: the loader forgets the
+ * failure, so the next call tries again (a page's network may come back). */
 export function loadError(loader, cause) {
   const [tried, advice] = LOAD_FAILURES[loader];
   const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  const message = `outboundsync could not load its WebAssembly module: ${tried} failed (${reason}). ${advice} The next call tries again.`;
-  return new OutboundSyncError(message, { code: 'wasm_load_failed', cause });
+  const outside = OUTSIDE_CAUSES.find((c) => c.test.test(reason));
+  const message = outside
+    ? `outboundsync could not load its WebAssembly module: ${outside.text} (${tried} failed: ${reason.replace(/\.+$/, '')}.) The next call tries again.`
+    : `outboundsync could not load its WebAssembly module: ${tried} failed (${reason}). ${advice} The next call tries again.`;
+  return new OutboundSyncError(message, { code: 'wasm_load_failed', retryable: true, cause });
 }

@@ -1,5 +1,5 @@
 // Shared by the ES module entries: the exported functions, which instantiate the wasm on
-// first call (importing the package does nothing observable) and then call into it.
+// first call (importing does no other work than browser.mjs's early download) and then call into it.
 import * as glue from './glue.mjs';
 import imports from './wasm-imports.mjs';
 import { loadError } from './errors.mjs';

@@ -1,15 +1,49 @@
-// Browsers and bundlers for pages: the .wasm is fetched from a URL relative to this module, the
-// form Vite and webpack turn into an emitted asset, and compiled as it streams in.
+// Browsers and bundlers for pages, workers and extensions: the .wasm is fetched from beside this
+// module and compiled as it streams in. Its download starts when this module is evaluated, so a
+// page's first call waits for less; compiling waits for that call.
 import { createApi } from './api.mjs';
 
 export {
   OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
   OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
 } from './errors.mjs';
+
+// esbuild's iife output (a classic <script> or Worker) empties import.meta; the .wasm is then
+// beside the script itself: document.currentScript while the script runs (null afterwards, so
+// read now), or a worker's own location.
+const script = typeof document === 'undefined' ? undefined : document.currentScript?.src;
+
+// `new URL('./outboundsync_core_bg.wasm', import.meta.url)` is written out whole: it is the form
+// Vite and webpack replace with their emitted asset's URL. Throws where there is no URL to use.
+function wasmUrl() {
+  if (typeof import.meta.url === 'string') return new URL('./outboundsync_core_bg.wasm', import.meta.url);
+  return new URL('./outboundsync_core_bg.wasm', script || globalThis.location?.href);
+}
+
+/** A fetch of the .wasm that never throws and is never an unhandled rejection. */
+function download() {
+  let response;
+  try {
+    response = fetch(wasmUrl());
+  } catch (err) {
+    response = Promise.reject(err);
+  }
+  response.catch(() => {});
+  return response;
+}
+
+// Started now; the first call takes it, and downloads again if it failed.
+let early = download();
+
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
-  const url = new URL('./outboundsync_core_bg.wasm', import.meta.url);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  const started = early;
+  early = undefined;
+  let response = await started?.catch(() => undefined);
+  if (!response?.ok) {
+    const url = wasmUrl();
+    response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  }
   const streaming = response.headers.get('content-type')?.startsWith('application/wasm') && WebAssembly.instantiateStreaming;
   const { instance } = streaming ? await WebAssembly.instantiateStreaming(response, imports) : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;

@@ -3,6 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
 import { rejectsAsLoadFailure } from './load-failure.mjs';
@@ -37,4 +39,58 @@ test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fet
   } finally {
     globalThis.fetch = realFetch;
   }
+});
+
+// The early download: browser.mjs starts fetching the .wasm when it is evaluated (not compiling
+// it), and the first call takes that download. Each case runs in a fresh Node process, as the
+// download belongs to the module's first evaluation; fetch is replaced before the import.
+const EARLY = `
+  import { readFileSync } from 'node:fs';
+  const [, mode, entry, wasm, baseUrl, apiKey] = process.argv;
+  const wasmUrl = new URL(wasm, 'file://').href;
+  const seen = { wasmFetches: 0, compilesAtImport: 0, unhandled: [] };
+  process.on('unhandledRejection', (reason) => seen.unhandled.push(String(reason)));
+  const realFetch = globalThis.fetch;
+  const wasmFetch = async (url, init) => {
+    if (String(url) !== wasmUrl) return realFetch(url, init);
+    seen.wasmFetches += 1;
+    if (mode === 'first-download-fails' && seen.wasmFetches === 1) throw new TypeError('Failed to fetch');
+    return new Response(readFileSync(wasm), { headers: { 'content-type': 'application/wasm' } });
+  };
+  globalThis.fetch = mode === 'no-fetch-at-import' ? undefined : wasmFetch;
+  // Compiles of the package's .wasm only: Node's fetch compiles its own HTTP parser.
+  let compiles = 0;
+  const size = readFileSync(wasm).length;
+  for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = (source, ...rest) => {
+      if (name.endsWith('Streaming') || source?.byteLength === size) compiles += 1;
+      return original(source, ...rest);
+    };
+  }
+  const api = await import(entry);
+  seen.wasmFetchesAtImport = seen.wasmFetches;
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the download's promise settles
+  seen.compilesAtImport = compiles;
+  globalThis.fetch = wasmFetch;
+  seen.ids = (await api.getOutboundSyncConnections({ apiKey, baseUrl })).map((c) => c.id);
+  console.log(JSON.stringify(seen));
+`;
+
+async function early(mode) {
+  const args = ['--input-type=module', '-e', EARLY, mode, pkg('browser.mjs'), pkg('outboundsync_core_bg.wasm'), double.url, FIXTURE_KEYS.accountWide];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { timeout: 15_000 });
+  return JSON.parse(stdout);
+}
+
+test('browser.mjs: importing starts the download, not the compile, and the first call uses it', async () => {
+  assert.deepEqual(await early('download-works'), { wasmFetches: 1, wasmFetchesAtImport: 1, compilesAtImport: 0, unhandled: [], ids: [7, 8, 9] });
+});
+
+test('browser.mjs: a download that fails at import is no unhandled rejection, and the first call fetches again', async () => {
+  assert.deepEqual(await early('first-download-fails'), { wasmFetches: 2, wasmFetchesAtImport: 1, compilesAtImport: 0, unhandled: [], ids: [7, 8, 9] });
+});
+
+test('browser.mjs: importing where fetch is missing does not throw; the first call downloads', async () => {
+  assert.deepEqual(await early('no-fetch-at-import'), { wasmFetches: 1, wasmFetchesAtImport: 0, compilesAtImport: 0, unhandled: [], ids: [7, 8, 9] });
 });

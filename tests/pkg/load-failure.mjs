@@ -7,7 +7,7 @@ export async function rejectsAsLoadFailure(call, api, tried) {
   assert.ok(err instanceof api.OutboundSyncError, `${err}`);
   assert.equal(err.name, 'OutboundSyncError');
   assert.equal(err.code, 'wasm_load_failed');
-  assert.equal(err.retryable, false);
+  assert.equal(err.retryable, true, 'the message says the next call tries again');
   assert.match(err.message, tried);
   assert.match(err.message, /The next call tries again\.$/);
   return err;

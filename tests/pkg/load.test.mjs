@@ -75,3 +75,25 @@ test('every ES module entry names a loader that js/errors.js has words for', asy
     assert.match(err.message, /^outboundsync could not load its WebAssembly module: \w.* failed \(Error: x\)\. \S/, entry);
   }
 });
+
+// What engines throw when a Content-Security-Policy forbids WebAssembly, as browsers.test.mjs
+// saw them: Chromium on a page and in an MV3 extension, and Firefox.
+const POLICY_REFUSALS = {
+  'Chromium, a page': `WebAssembly.instantiateStreaming(): Compiling or instantiating WebAssembly module violates the following Content Security policy directive because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive: "script-src 'self'".`,
+  'Chromium, an extension': `WebAssembly.instantiateStreaming(): Compiling or instantiating WebAssembly module violates the following Content Security policy directive because neither 'wasm-eval' nor 'unsafe-eval' is an allowed source of script in the following Content Security Policy directive: "script-src 'self'".`,
+  Firefox: 'call to WebAssembly.instantiateStreaming() blocked by CSP',
+};
+
+test("a Content-Security-Policy refusal is named first, with 'wasm-unsafe-eval' as the fix", async () => {
+  const { loadError } = await import(pkg('errors.mjs'));
+  for (const [engine, text] of Object.entries(POLICY_REFUSALS)) {
+    const err = loadError('fetch', new WebAssembly.CompileError(text));
+    assert.match(err.message, /^outboundsync could not load its WebAssembly module: a Content-Security-Policy forbids compiling WebAssembly here\. Add 'wasm-unsafe-eval' to its script-src \(in a Chrome extension's manifest\.json: "content_security_policy": \{ "extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" \}\)\. \(fetching .* failed: CompileError: /, engine);
+    assert.ok(err.message.includes(text.replace(/\.$/, '')), `${engine}: the engine's words are kept`);
+    assert.match(err.message, /The next call tries again\.$/, engine);
+    assert.equal(err.retryable, true, engine);
+  }
+  // Other compile errors keep the loader's own advice.
+  const other = loadError('fetch', new WebAssembly.CompileError('WebAssembly.instantiateStreaming(): expected magic word 00 61 73 6d, found 3c 21 64 6f @+0'));
+  assert.match(other.message, /^outboundsync could not load its WebAssembly module: fetching outboundsync_core_bg\.wasm from beside the module and compiling it failed \(CompileError: WebAssembly\.instantiateStreaming\(\): expected magic word .*\)\. Serve that file next to the bundle/);
+});

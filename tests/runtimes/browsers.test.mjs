@@ -1,10 +1,16 @@
 // Browser pages: js-examples/browser/ (the key checker) with the packed package, built by Vite,
-// webpack and esbuild, served from loopback and used in headless Chromium and Firefox through
-// Selenium WebDriver, as a person would: type the key into the password field (and the local
-// API double's address into the advanced field), press the button, read the page.
+// webpack and esbuild (ESM, and its default iife as a classic <script>), served from loopback
+// and used in headless Chromium and Firefox through Selenium WebDriver, as a person would: type
+// the key into the password field (and the local API double's address into the advanced field),
+// press the button, read the page. Then the other places a browser runs the package, each making
+// one call for a result and one for a typed 401 (browser-probe/): workers (esbuild's classic
+// Worker, Vite's module and classic workers), a Chrome MV3 extension's service worker and page,
+// and pages and extensions whose Content-Security-Policy forbids WebAssembly. No browser build
+// carries the base64 copy of the .wasm that server bundles need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -13,7 +19,7 @@ import { Builder, By, until } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import firefox from 'selenium-webdriver/firefox.js';
 import { listen } from '../double/server.mjs';
-import { run, bin, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
+import { run, bin, here, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
 useExampleProject();
 
@@ -40,12 +46,39 @@ const bundles = {
     copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
     return out;
   },
+  async 'esbuild iife'() {
+    // esbuild's default format, loaded by a classic <script>: import.meta is empty there.
+    const out = await esbuildIife('browser', ['main.js'], 'dist-esbuild-iife');
+    const html = readFileSync(join(project.dir, 'browser', 'index.html'), 'utf8');
+    writeFileSync(join(out, 'index.html'), html.replace('<script type="module" src="./main.js">', '<script src="./main.js">'));
+    return out;
+  },
 };
+
+/** esbuild's defaults for a browser (`--bundle`, iife) of `entries` in `source` (a folder of the
+ * project), with the .wasm copied beside the output as the README says. */
+async function esbuildIife(source, entries, outName) {
+  const out = join(project.dir, outName);
+  mkdirSync(out, { recursive: true });
+  await build({ entryPoints: entries.map((e) => join(project.dir, source, e)), bundle: true, outdir: out, logLevel: 'error' });
+  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+  return out;
+}
+
+const WASM_BASE64_MAGIC = 'AGFzbQ'; // "\0asm", the first bytes of any .wasm, as base64
+
+/** Fails if a file of a browser build carries the .wasm as base64 (the server entries' copy). */
+function assertNoBase64Wasm(folder, label) {
+  for (const file of readdirSync(folder, { recursive: true })) {
+    const path = join(folder, String(file));
+    if (/\.(m?js|cjs|html)$/.test(path)) assert.ok(!readFileSync(path, 'utf8').includes(WASM_BASE64_MAGIC), `${label}: ${file} carries the .wasm as base64`);
+  }
+}
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
-/** A static file server on loopback for a build's output folder. */
-async function serve(folder) {
+/** A static file server on loopback for a build's output folder, answering with `headers` too. */
+async function serve(folder, headers = {}) {
   const server = http.createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const file = join(folder, path === '/' ? 'index.html' : path);
@@ -53,7 +86,7 @@ async function serve(folder) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   return { url: await listen(server), close: () => server.close() };
@@ -64,11 +97,13 @@ async function serve(folder) {
 // The Debian browsers and drivers (make test installs them; the Makefile exports the driver
 // paths). Every path is given, so Selenium Manager never tries to download one.
 const browsers = {
-  chromium(profile) {
+  chromium(profile, extension) {
     const options = new chrome.Options()
       .setChromeBinaryPath(process.env.CHROMIUM ?? '/usr/bin/chromium')
       .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`);
+    // An unpacked extension, as a developer loads one (headless=new loads extensions).
+    if (extension) options.addArguments(`--load-extension=${extension}`, `--disable-extensions-except=${extension}`);
     const service = new chrome.ServiceBuilder(process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver');
     return new Builder().forBrowser('chrome').setChromeOptions(options).setChromeService(service).build();
   },
@@ -80,9 +115,9 @@ const browsers = {
 };
 
 /** A fresh browser session (and profile) for `use(driver)`, closed whatever happens. */
-async function withBrowser(name, use) {
+async function withBrowser(name, use, extension) {
   const profile = mkdtempSync(join(tmpdir(), `outboundsync-${name}-`));
-  const driver = await browsers[name](profile);
+  const driver = await browsers[name](profile, extension);
   try {
     await use(driver);
   } finally {
@@ -114,6 +149,10 @@ const text = async (driver, selector) => (await driver.findElement(By.css(select
 
 async function useKeyChecker(driver, site, label) {
   await driver.get(`${site}/`);
+
+  // The .wasm's download started with the page, before any call.
+  const downloaded = "return performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm'))";
+  await driver.wait(() => driver.executeScript(downloaded), WAIT_MS, `${label}: the .wasm was not downloaded before the first call`);
 
   await check(driver, { key: GOOD, baseUrl: project.double.url });
   await waitForSection(driver, 'result');
@@ -156,6 +195,7 @@ for (const [bundler, make] of Object.entries(bundles)) {
   test(`${bundler} build of the key checker in headless Chromium and Firefox`, async () => {
     const folder = await make();
     assert.ok(readdirSync(folder, { recursive: true }).some((f) => String(f).endsWith('.wasm')), 'no .wasm emitted');
+    assertNoBase64Wasm(folder, bundler);
     const site = await serve(folder);
     try {
       for (const name of Object.keys(browsers)) {
@@ -166,3 +206,139 @@ for (const [bundler, make] of Object.entries(bundles)) {
     }
   });
 }
+
+// ---- workers, extensions, Content-Security-Policy (browser-probe/) --------------------------
+
+/** The probe sources copied into the project, so `outboundsync` resolves to the packed package. */
+function probeSources() {
+  const dir = join(project.dir, 'probe');
+  if (!existsSync(dir)) cpSync(join(here, 'browser-probe'), dir, { recursive: true });
+  return dir;
+}
+
+/** Opens `url` and runs its `window.probe(args)`: what the calls gave (see browser-probe/calls.js). */
+async function probe(driver, url, args) {
+  await driver.manage().setTimeouts({ script: WAIT_MS });
+  await driver.get(url);
+  await driver.wait(() => driver.executeScript('return typeof window.probe === "function"'), WAIT_MS, `${url} defined no window.probe`);
+  return driver.executeAsyncScript(
+    'const done = arguments[arguments.length - 1]; window.probe(arguments[0]).then(done, (e) => done({ thrown: String(e && e.stack || e) }));',
+    { good: GOOD, bad: BAD, baseUrl: project.double.url, ...args },
+  );
+}
+
+/** A probe's result: the three connections, then a typed 401. */
+function assertCalled(result, label) {
+  assert.deepEqual(result?.ids, [7, 8, 9], `${label}: ${JSON.stringify(result)}`);
+  assert.equal(result.rejected?.name, 'OutboundSyncAuthenticationError', label);
+  assert.equal(result.rejected.code, 'unauthorized', label);
+  assert.equal(result.rejected.typed, true, `${label}: the 401 is not instanceof OutboundSyncAuthenticationError`);
+}
+
+/** A probe's result where a Content-Security-Policy forbids WebAssembly: each call rejects with
+ * wasm_load_failed, whose message names the policy and its fix before anything else. */
+function assertRefusedByPolicy(result, label) {
+  for (const failure of [result?.ids, result?.rejected]) {
+    assert.equal(failure?.code, 'wasm_load_failed', `${label}: ${JSON.stringify(result)}`);
+    assert.match(failure.message, /^outboundsync could not load its WebAssembly module: a Content-Security-Policy forbids compiling WebAssembly here\. Add 'wasm-unsafe-eval' to its script-src/, label);
+  }
+}
+
+const probeBuilds = {
+  /** esbuild's iife: a page that runs the calls in a classic Worker, both beside the .wasm. */
+  async 'esbuild iife, classic Worker'() {
+    probeSources();
+    const out = await esbuildIife('probe', ['classic-worker-page.js', 'worker.js'], 'dist-probe-esbuild-worker');
+    writeFileSync(join(out, 'index.html'), '<!doctype html><title>probe</title><script src="./classic-worker-page.js"></script>\n');
+    return out;
+  },
+  /** Vite's defaults: one page whose workers Vite bundles, started as module or classic. */
+  async 'Vite workers'() {
+    const dir = probeSources();
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>probe</title><script type="module" src="./vite-workers-page.js"></script>\n');
+    await run(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', '../dist-probe-vite', '--emptyOutDir'], { cwd: dir });
+    return join(project.dir, 'dist-probe-vite');
+  },
+};
+
+test('esbuild iife in a classic Worker, Vite module and classic workers, in headless Chromium and Firefox', async () => {
+  const runs = [['esbuild iife, classic Worker', {}], ['Vite workers', { worker: 'module' }], ['Vite workers', { worker: 'classic' }]];
+  const sites = {};
+  try {
+    for (const [name, make] of Object.entries(probeBuilds)) {
+      const folder = await make();
+      assertNoBase64Wasm(folder, name);
+      sites[name] = await serve(folder);
+    }
+    for (const browser of Object.keys(browsers)) {
+      await withBrowser(browser, async (driver) => {
+        for (const [name, args] of runs) {
+          assertCalled(await probe(driver, `${sites[name].url}/`, args), `${name} ${JSON.stringify(args)} in ${browser}`);
+        }
+      });
+    }
+  } finally {
+    for (const site of Object.values(sites)) site.close();
+  }
+});
+
+test("a page whose Content-Security-Policy lacks 'wasm-unsafe-eval' is told so first, in headless Chromium and Firefox", async () => {
+  probeSources();
+  const folder = await esbuildIife('probe', ['page.js'], 'dist-probe-page');
+  writeFileSync(join(folder, 'index.html'), '<!doctype html><title>probe</title><script src="./page.js"></script>\n');
+  // The API double is another origin: connect-src allows it as a real policy would allow the API.
+  const policy = (script) => ({ 'content-security-policy': `default-src 'self'; script-src ${script}; connect-src 'self' ${project.double.url}` });
+  const strict = await serve(folder, policy("'self'"));
+  const allowing = await serve(folder, policy("'self' 'wasm-unsafe-eval'"));
+  try {
+    for (const browser of Object.keys(browsers)) {
+      await withBrowser(browser, async (driver) => {
+        assertRefusedByPolicy(await probe(driver, `${strict.url}/`), `script-src 'self' in ${browser}`);
+        assertCalled(await probe(driver, `${allowing.url}/`), `script-src 'self' 'wasm-unsafe-eval' in ${browser}`);
+      });
+    }
+  } finally {
+    strict.close();
+    allowing.close();
+  }
+});
+
+/** Chromium's id for an unpacked extension: the first 32 hex digits of the SHA-256 of its
+ * folder's path, written with the letters a to p. */
+function extensionId(folder) {
+  const hex = createHash('sha256').update(realpathSync(folder)).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+/** A Chrome MV3 extension built by esbuild (iife; MV3 runs no remote code) with `policy` as its
+ * content_security_policy, or Chrome's default where it is undefined. */
+async function buildExtension(name, policy) {
+  probeSources();
+  const out = await esbuildIife('probe', ['background.js', 'extension-page.js'], name);
+  writeFileSync(join(out, 'page.html'), '<!doctype html><title>probe</title><script src="./extension-page.js"></script>\n');
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({
+    manifest_version: 3,
+    name: 'outboundsync test',
+    version: '1.0',
+    background: { service_worker: 'background.js' },
+    host_permissions: ['http://127.0.0.1/*'],
+    ...(policy && { content_security_policy: policy }),
+  }, null, 2)}\n`);
+  return out;
+}
+
+test("a Chrome MV3 extension's service worker and page, with and without 'wasm-unsafe-eval', in headless Chromium", async () => {
+  const allowing = await buildExtension('extension-wasm-unsafe-eval', { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" });
+  const strict = await buildExtension('extension-default-policy');
+  assertNoBase64Wasm(allowing, 'extension');
+  await withBrowser('chromium', async (driver) => {
+    const result = await probe(driver, `chrome-extension://${extensionId(allowing)}/page.html`);
+    assertCalled(result.page, 'extension page');
+    assertCalled(result.serviceWorker, 'extension service worker');
+  }, allowing);
+  await withBrowser('chromium', async (driver) => {
+    const result = await probe(driver, `chrome-extension://${extensionId(strict)}/page.html`);
+    assertRefusedByPolicy(result.page, 'extension page, default policy');
+    assertRefusedByPolicy(result.serviceWorker, 'extension service worker, default policy');
+  }, strict);
+});

@@ -1,9 +1,10 @@
 // Server bundles: a tiny server program that imports the packed package, bundled by esbuild
-// (ESM and CommonJS), webpack, Rollup (plain, and with the `node` condition), Vite's SSR build
+// (ESM and CommonJS, and --platform=neutral), webpack, Rollup (plain, and with the `node` condition), Vite's SSR build
 // and `bun build`, each with its defaults and nothing configured for this package. Users deploy
 // the build output alone (a Lambda, a container), so each bundle runs from a fresh temp folder
 // with no node_modules above it, after the folder it was built in is deleted (bun build bakes
-// absolute paths in). Importing it must do no work; calling must work and reject as typed.
+// absolute paths in). Importing it must do no work; calling must work and reject as typed, and
+// fetch nothing but the API (the .wasm travels inside the bundle).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,9 +19,17 @@ after(() => {
   for (const dir of [...temps, project.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// Counts WebAssembly compiles, imported first so it sees any the package's import would do.
+// Counts WebAssembly compiles, and records fetches of anything but the API double (a .wasm the
+// bundle fetched instead of carrying), imported first so it sees any the package's import would do.
 const SPY = `
 let compiles = 0;
+const elsewhere = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const url = String(input instanceof Request ? input.url : input);
+  if (!url.startsWith(process.env.TEST_DOUBLE_URL)) elsewhere.push(url);
+  return realFetch(input, init);
+};
 for (const name of ['Module', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
   if (!WebAssembly[name]) continue;
   WebAssembly[name] = new Proxy(WebAssembly[name], {
@@ -29,12 +38,13 @@ for (const name of ['Module', 'compile', 'instantiate', 'compileStreaming', 'ins
   });
 }
 export const wasmCompiles = () => compiles;
+export const fetchedElsewhere = () => elsewhere;
 `;
 
 // No top-level await, so the one source also bundles to CommonJS. Keys come from the
 // environment at run time, never from the bundle.
 const SERVER = `
-import { wasmCompiles } from './wasm-spy.mjs';
+import { wasmCompiles, fetchedElsewhere } from './wasm-spy.mjs';
 import { getOutboundSyncConnections, OutboundSyncError, OutboundSyncAuthenticationError } from 'outboundsync';
 
 async function calls() {
@@ -42,16 +52,16 @@ async function calls() {
   const connections = await getOutboundSyncConnections({ apiKey: process.env.TEST_GOOD_KEY, baseUrl });
   try {
     await getOutboundSyncConnections({ apiKey: process.env.TEST_BAD_KEY, baseUrl });
-    return { ids: connections.map((c) => c.id), rejected: null };
+    return { ids: connections.map((c) => c.id), rejected: null, fetchedElsewhere: fetchedElsewhere() };
   } catch (err) {
     const rejected = { authentication: err instanceof OutboundSyncAuthenticationError, base: err instanceof OutboundSyncError, code: err.code };
-    return { ids: connections.map((c) => c.id), rejected };
+    return { ids: connections.map((c) => c.id), rejected, fetchedElsewhere: fetchedElsewhere() };
   }
 }
 
 if (process.argv[2] === 'import-only') {
   // Once nothing is left to run, so a compile the import started asynchronously counts too.
-  process.once('beforeExit', () => console.log(JSON.stringify({ wasmCompiles: wasmCompiles() })));
+  process.once('beforeExit', () => console.log(JSON.stringify({ wasmCompiles: wasmCompiles(), fetchedElsewhere: fetchedElsewhere() })));
 } else {
   calls().then((result) => console.log(JSON.stringify(result)), (err) => {
     console.error(err);
@@ -76,6 +86,8 @@ export default {
  * of dist/ to run and the runtime to run it in. */
 const SETUPS = [
   { name: 'esbuild --bundle --platform=node --format=esm', command: esbuild, args: ['src/server.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=dist/server.mjs'], entry: 'server.mjs' },
+  // Neutral resolves only `import`/`default` (index.mjs): the bytes must be in the bundle.
+  { name: 'esbuild --bundle --platform=neutral', command: esbuild, args: ['src/server.mjs', '--bundle', '--platform=neutral', '--outfile=dist/server.mjs'], entry: 'server.mjs' },
   { name: 'esbuild --bundle --platform=node --format=cjs', command: esbuild, args: ['src/server.mjs', '--bundle', '--platform=node', '--format=cjs', '--outfile=dist/server.cjs'], entry: 'server.cjs' },
   {
     name: "webpack 5, target: 'node'",
@@ -150,11 +162,11 @@ for (const setup of SETUPS) {
     const imported = await runBundle(setup, deployed, 'import-only');
     assert.equal(imported.code, 0, said(imported));
     assert.equal(imported.stderr, '', said(imported));
-    assert.deepEqual(json(imported), { wasmCompiles: 0 }, 'importing the package compiled its .wasm');
+    assert.deepEqual(json(imported), { wasmCompiles: 0, fetchedElsewhere: [] }, 'importing the package compiled or fetched its .wasm');
 
     const called = await runBundle(setup, deployed, 'calls');
     assert.equal(called.code, 0, said(called));
-    assert.deepEqual(json(called), { ids: [7, 8, 9], rejected: { authentication: true, base: true, code: 'unauthorized' } }, said(called));
+    assert.deepEqual(json(called), { ids: [7, 8, 9], rejected: { authentication: true, base: true, code: 'unauthorized' }, fetchedElsewhere: [] }, said(called));
     t.diagnostic(`built in ${built - started} ms, ran in ${Date.now() - built} ms`);
   });
 }

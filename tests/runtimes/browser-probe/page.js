@@ -1,0 +1,4 @@
+// A page that makes the calls itself.
+import { calls } from './calls.js';
+
+window.probe = calls;
