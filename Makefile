@@ -12,7 +12,7 @@ WASM := outboundsync_core_bg.wasm
 # leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps
 # (BENCHMARKS.md). Tests and the native core use stable.
 export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
-SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
+SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
 
 .PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 

@@ -17,11 +17,16 @@ export class OutboundSyncError extends Error {
   }
 }
 
+// Every class by name, for createError: each is added as it is defined, so this file lists them
+// once (src/error.rs has the same names; tests/pkg/one-source.test.mjs compares).
+const classes = { OutboundSyncError };
+
 // `name` is set on each prototype rather than read from the class, so minifiers that
 // rename classes cannot change what users see.
 function define(name) {
   const cls = { [name]: class extends OutboundSyncError {} }[name];
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  classes[name] = cls;
   return cls;
 }
 Object.defineProperty(OutboundSyncError.prototype, 'name', { value: 'OutboundSyncError', writable: true, configurable: true });
@@ -35,19 +40,6 @@ export const OutboundSyncResponseError = define('OutboundSyncResponseError');
 export const OutboundSyncConnectionError = define('OutboundSyncConnectionError');
 export const OutboundSyncTimeoutError = define('OutboundSyncTimeoutError');
 export const OutboundSyncAbortError = define('OutboundSyncAbortError');
-
-const classes = {
-  OutboundSyncError,
-  OutboundSyncConfigError,
-  OutboundSyncAuthenticationError,
-  OutboundSyncPermissionError,
-  OutboundSyncRateLimitError,
-  OutboundSyncServerError,
-  OutboundSyncResponseError,
-  OutboundSyncConnectionError,
-  OutboundSyncTimeoutError,
-  OutboundSyncAbortError,
-};
 
 export function createError(className, message, details) {
   const cls = classes[className] ?? OutboundSyncError;

@@ -68,25 +68,9 @@ export declare function getOutboundSyncConnections(options?: string | OutboundSy
 /** The account, the key's metadata and the connections it can reach. */
 export declare function getOutboundSyncMe(options?: string | OutboundSyncOptions): Promise<OutboundSyncMe>;
 
-export type OutboundSyncConfigErrorCode =
-  | 'missing_api_key'
-  | 'malformed_api_key'
-  | 'insecure_base_url'
-  | 'invalid_option'
-  | 'browser_disallowed';
-export type OutboundSyncResponseErrorCode = 'unexpected_status' | 'unexpected_redirect' | 'invalid_response';
-export type OutboundSyncErrorCode =
-  | OutboundSyncConfigErrorCode
-  | 'unauthorized'
-  | 'api_access_disabled'
-  | 'rate_limited'
-  | 'server_error'
-  | OutboundSyncResponseErrorCode
-  | 'network_error'
-  | 'timeout'
-  | 'aborted'
-  /** The WebAssembly module of the package could not be loaded or instantiated (thrown as OutboundSyncError itself). The next call tries again. */
-  | 'wasm_load_failed';
+/** The WebAssembly module of the package could not be loaded or instantiated (thrown as OutboundSyncError itself). The next call tries again. */
+export type OutboundSyncLoadErrorCode = 'wasm_load_failed';
+// @errors: the code unions and the error classes, written here from src/error.rs by scripts/assemble-pkg.mjs.
 
 export interface OutboundSyncErrorDetails {
   code?: OutboundSyncErrorCode;
@@ -125,31 +109,4 @@ export declare class OutboundSyncError extends Error {
   /** `invalid_response`: what is wrong with the body, like `connections[3].id should be a number but is a string`. */
   problem: string | undefined;
   cause?: unknown;
-}
-export declare class OutboundSyncConfigError extends OutboundSyncError {
-  code: OutboundSyncConfigErrorCode;
-}
-export declare class OutboundSyncAuthenticationError extends OutboundSyncError {
-  code: 'unauthorized';
-}
-export declare class OutboundSyncPermissionError extends OutboundSyncError {
-  code: 'api_access_disabled';
-}
-export declare class OutboundSyncRateLimitError extends OutboundSyncError {
-  code: 'rate_limited';
-}
-export declare class OutboundSyncServerError extends OutboundSyncError {
-  code: 'server_error';
-}
-export declare class OutboundSyncResponseError extends OutboundSyncError {
-  code: OutboundSyncResponseErrorCode;
-}
-export declare class OutboundSyncConnectionError extends OutboundSyncError {
-  code: 'network_error';
-}
-export declare class OutboundSyncTimeoutError extends OutboundSyncError {
-  code: 'timeout';
-}
-export declare class OutboundSyncAbortError extends OutboundSyncError {
-  code: 'aborted';
 }

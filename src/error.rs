@@ -5,76 +5,71 @@
 
 use core::fmt;
 
-/// Which exported JS class a failure becomes. The names are the contract: they are the
-/// class names in `js/errors.js` and the `name` users see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    Config,
-    Authentication,
-    Permission,
-    RateLimit,
-    Server,
-    Response,
-    Connection,
-    Timeout,
-    Abort,
+/// Declares an enum whose variants each stand for one name users see, with `ALL` (every variant,
+/// in order) and `name()`: each name is written once, and the tables the package derives from
+/// them (`examples/contract.rs` for index.d.ts and the agreement test) cannot miss one.
+macro_rules! named {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident => $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+        }
+    };
+}
+
+named! {
+    /// Which exported JS class a failure becomes. The names are the contract: they are the
+    /// class names in `js/errors.js` and the `name` users see.
+    pub enum ErrorKind {
+        Config => "OutboundSyncConfigError",
+        Authentication => "OutboundSyncAuthenticationError",
+        Permission => "OutboundSyncPermissionError",
+        RateLimit => "OutboundSyncRateLimitError",
+        Server => "OutboundSyncServerError",
+        Response => "OutboundSyncResponseError",
+        Connection => "OutboundSyncConnectionError",
+        Timeout => "OutboundSyncTimeoutError",
+        Abort => "OutboundSyncAbortError",
+    }
 }
 
 impl ErrorKind {
     pub fn class_name(self) -> &'static str {
-        match self {
-            ErrorKind::Config => "OutboundSyncConfigError",
-            ErrorKind::Authentication => "OutboundSyncAuthenticationError",
-            ErrorKind::Permission => "OutboundSyncPermissionError",
-            ErrorKind::RateLimit => "OutboundSyncRateLimitError",
-            ErrorKind::Server => "OutboundSyncServerError",
-            ErrorKind::Response => "OutboundSyncResponseError",
-            ErrorKind::Connection => "OutboundSyncConnectionError",
-            ErrorKind::Timeout => "OutboundSyncTimeoutError",
-            ErrorKind::Abort => "OutboundSyncAbortError",
-        }
+        self.name()
     }
 }
 
-/// Stable machine-readable codes (`err.code`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    MissingApiKey,
-    MalformedApiKey,
-    InsecureBaseUrl,
-    InvalidOption,
-    BrowserDisallowed,
-    Unauthorized,
-    ApiAccessDisabled,
-    RateLimited,
-    ServerError,
-    UnexpectedStatus,
-    UnexpectedRedirect,
-    InvalidResponse,
-    NetworkError,
-    Timeout,
-    Aborted,
+named! {
+    /// Stable machine-readable codes (`err.code`).
+    pub enum ErrorCode {
+        MissingApiKey => "missing_api_key",
+        MalformedApiKey => "malformed_api_key",
+        InsecureBaseUrl => "insecure_base_url",
+        InvalidOption => "invalid_option",
+        BrowserDisallowed => "browser_disallowed",
+        Unauthorized => "unauthorized",
+        ApiAccessDisabled => "api_access_disabled",
+        RateLimited => "rate_limited",
+        ServerError => "server_error",
+        UnexpectedStatus => "unexpected_status",
+        UnexpectedRedirect => "unexpected_redirect",
+        InvalidResponse => "invalid_response",
+        NetworkError => "network_error",
+        Timeout => "timeout",
+        Aborted => "aborted",
+    }
 }
 
 impl ErrorCode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MissingApiKey => "missing_api_key",
-            ErrorCode::MalformedApiKey => "malformed_api_key",
-            ErrorCode::InsecureBaseUrl => "insecure_base_url",
-            ErrorCode::InvalidOption => "invalid_option",
-            ErrorCode::BrowserDisallowed => "browser_disallowed",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::ApiAccessDisabled => "api_access_disabled",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::ServerError => "server_error",
-            ErrorCode::UnexpectedStatus => "unexpected_status",
-            ErrorCode::UnexpectedRedirect => "unexpected_redirect",
-            ErrorCode::InvalidResponse => "invalid_response",
-            ErrorCode::NetworkError => "network_error",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Aborted => "aborted",
-        }
+        self.name()
     }
 
     pub fn kind(self) -> ErrorKind {
@@ -169,34 +164,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_maps_to_the_class_of_the_contract_table() {
-        let table = [
-            ("missing_api_key", "OutboundSyncConfigError", false),
-            ("malformed_api_key", "OutboundSyncConfigError", false),
-            ("insecure_base_url", "OutboundSyncConfigError", false),
-            ("invalid_option", "OutboundSyncConfigError", false),
-            ("browser_disallowed", "OutboundSyncConfigError", false),
-            ("unauthorized", "OutboundSyncAuthenticationError", false),
-            ("api_access_disabled", "OutboundSyncPermissionError", false),
-            ("rate_limited", "OutboundSyncRateLimitError", true),
-            ("server_error", "OutboundSyncServerError", true),
-            ("unexpected_status", "OutboundSyncResponseError", false),
-            ("unexpected_redirect", "OutboundSyncResponseError", false),
-            ("invalid_response", "OutboundSyncResponseError", false),
-            ("network_error", "OutboundSyncConnectionError", true),
-            ("timeout", "OutboundSyncTimeoutError", true),
-            ("aborted", "OutboundSyncAbortError", false),
-        ];
-        use ErrorCode::*;
-        let codes = [
-            MissingApiKey, MalformedApiKey, InsecureBaseUrl, InvalidOption, BrowserDisallowed,
-            Unauthorized, ApiAccessDisabled, RateLimited, ServerError, UnexpectedStatus,
-            UnexpectedRedirect, InvalidResponse, NetworkError, Timeout, Aborted,
-        ];
-        for (code, (name, class, retryable)) in codes.iter().zip(table) {
-            assert_eq!(code.as_str(), name);
-            assert_eq!(code.kind().class_name(), class, "{name}");
-            assert_eq!(code.retryable(), retryable, "{name}");
+    fn every_code_and_class_is_listed_once_and_every_class_has_a_code() {
+        let mut codes: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorCode::ALL.len());
+        for kind in ErrorKind::ALL {
+            assert!(ErrorCode::ALL.iter().any(|c| c.kind() == *kind), "{kind:?} has no code");
         }
+    }
+
+    #[test]
+    fn what_can_pass_by_itself_is_retryable() {
+        let retryable: Vec<_> = ErrorCode::ALL.iter().filter(|c| c.retryable()).map(|c| c.as_str()).collect();
+        assert_eq!(retryable, ["rate_limited", "server_error", "network_error", "timeout"]);
     }
 }

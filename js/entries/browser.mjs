@@ -3,10 +3,7 @@
 // page's first call waits for less; compiling waits for that call.
 import { createApi } from './api.mjs';
 
-export {
-  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
-  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
-} from './errors.mjs';
+export * from './classes.mjs';
 
 // esbuild's iife output (a classic <script> or Worker) empties import.meta; the .wasm is then
 // beside the script itself: document.currentScript while the script runs (null afterwards, so

@@ -2,10 +2,7 @@
 // npm package with files does).
 import { createApi } from './api.mjs';
 
-export {
-  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
-  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
-} from './errors.mjs';
+export * from './classes.mjs';
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
   const bytes = await Deno.readFile(new URL('./outboundsync_core_bg.wasm', import.meta.url));
   return (await WebAssembly.instantiate(bytes, imports)).instance;

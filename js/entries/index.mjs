@@ -6,8 +6,5 @@
 import inline from './wasm-inline.cjs';
 import { createApi } from './api.mjs';
 
-export {
-  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
-  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
-} from './errors.mjs';
+export * from './classes.mjs';
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => (await WebAssembly.instantiate(inline.wasmBytes(), imports)).instance, 'inline');

@@ -3,8 +3,5 @@
 import wasm from './outboundsync_core_bg.wasm';
 import { createApi } from './api.mjs';
 
-export {
-  OutboundSyncError, OutboundSyncConfigError, OutboundSyncAuthenticationError, OutboundSyncPermissionError, OutboundSyncRateLimitError,
-  OutboundSyncServerError, OutboundSyncResponseError, OutboundSyncConnectionError, OutboundSyncTimeoutError, OutboundSyncAbortError,
-} from './errors.mjs';
+export * from './classes.mjs';
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi((imports) => new WebAssembly.Instance(wasm, imports), 'workerd');

@@ -1,7 +1,9 @@
-// Facts written in more than one place agree: the error codes, the error classes and the option
-// names (each defined once in Rust: src/error.rs, src/config.rs) as index.d.ts, js/errors.js,
-// the command and the README state them, and every entry of the package exports exactly what
-// index.d.ts declares. Adding a name on one side only fails here.
+// Facts the package derives from one source still agree where they must be written again: the
+// error codes, classes and option names as the Rust core defines them (src/error.rs,
+// src/config.rs; printed by examples/contract.rs into build/contract.json when the package is
+// assembled) against js/errors.js, index.d.ts's options, the command and the README; and every
+// entry of the package exports exactly what index.d.ts declares. Adding a name on one side only
+// fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,26 +25,30 @@ function block(text, start, end) {
   return rest.slice(0, rest.slice(1).search(end) + 1);
 }
 
-const errorRs = read('src/error.rs');
-const RUST_CODES = sorted(all(block(errorRs, /pub fn as_str/, /\n {4}}/), /ErrorCode::\w+ => "(\w+)"/g));
-const RUST_CLASSES = sorted(all(block(errorRs, /pub fn class_name/, /\n {4}}/), /=> "(OutboundSync\w+Error)"/g));
-const OPTION_NAMES = sorted(all(block(read('src/config.rs'), /pub const OPTION_NAMES/, /\];/), /"(\w+)"/g));
+const contract = JSON.parse(read('build/contract.json'));
+const RUST_CODES = sorted(contract.codes.map((c) => c.code));
+const OPTION_NAMES = sorted(contract.options);
 
 const errors = await import(pkg('errors.mjs'));
 // The one code built in JavaScript: the .wasm itself could not be loaded.
 const JS_CODES = [errors.loadError('inline', new Error('z')).code];
 const CODES = sorted([...RUST_CODES, ...JS_CODES]);
-const CLASSES = sorted(['OutboundSyncError', ...RUST_CLASSES]);
+const CLASSES = sorted(['OutboundSyncError', ...contract.classes]);
 
-const types = read('js/index.d.ts');
+const types = readFileSync(pkg('index.d.ts'), 'utf8');
 const DECLARED_EXPORTS = sorted(all(types, /^export declare (?:function|class) (\w+)/gm));
 
-test('the lists read from Rust are the ones the contract names', () => {
-  // A guard on the parsing itself: an empty or truncated list would make every check below pass.
+test('the contract printed from Rust is whole', () => {
+  // A guard on the table itself: an empty or truncated list would make every check below pass.
   assert.equal(RUST_CODES.length, 15);
-  assert.equal(RUST_CLASSES.length, 9);
+  assert.equal(contract.classes.length, 9);
   assert.ok(OPTION_NAMES.includes('apiKey') && OPTION_NAMES.includes('dangerouslyAllowBrowser'), OPTION_NAMES.join());
   assert.deepEqual(JS_CODES, ['wasm_load_failed']);
+  for (const { code, class: cls, retryable } of contract.codes) {
+    const err = errors.createError(cls, 'x', { code, retryable });
+    assert.equal(err.name, cls, code);
+    assert.equal(err.retryable, retryable, code);
+  }
 });
 
 test('error codes: Rust and JS = index.d.ts = the command = the README table', () => {
@@ -54,6 +60,12 @@ test('error codes: Rust and JS = index.d.ts = the command = the README table', (
   const table = block(read('README.md'), /^\| class \| code \| when \|$/m, /^$/m);
   const codeColumn = all(table, /^\|[^|]+\|([^|]+)\|/gm).join();
   assert.deepEqual(sorted(all(codeColumn, /`(\w+)`/g)), CODES, 'README.md error table');
+  // Each row gives its codes the class Rust gives them.
+  for (const [, cls, codes] of table.matchAll(/^\| `(\w+)` \|([^|]+)\|/gm)) {
+    for (const code of all(codes, /`(\w+)`/g)) {
+      assert.equal(contract.codes.find((c) => c.code === code)?.class ?? 'OutboundSyncError', cls, `README.md: ${code}`);
+    }
+  }
 });
 
 test('error classes: Rust = js/errors.js = index.d.ts = the README table', () => {

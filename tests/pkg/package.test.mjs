@@ -16,10 +16,8 @@ const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));
 const cjs = require(cjsPath);
 const run = promisify(execFile);
 
-const CLASSES = [
-  'OutboundSyncConfigError', 'OutboundSyncAuthenticationError', 'OutboundSyncPermissionError', 'OutboundSyncRateLimitError',
-  'OutboundSyncServerError', 'OutboundSyncResponseError', 'OutboundSyncConnectionError', 'OutboundSyncTimeoutError', 'OutboundSyncAbortError',
-];
+// The subclasses, as the Rust core names them (build/contract.json, written by `make pkg`).
+const { classes: CLASSES } = JSON.parse(readFileSync(new URL('../../build/contract.json', import.meta.url), 'utf8'));
 
 async function withDouble(fn) {
   const double = await startDouble();
