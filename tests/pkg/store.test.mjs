@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startUpstream, sleep } from './upstream.mjs';
+import { startUpstream } from './upstream.mjs';
 import { storeKey, recorder } from './stores.mjs';
 
 const require = createRequire(import.meta.url);
