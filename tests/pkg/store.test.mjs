@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startUpstream } from './upstream.mjs';
+import { withUpstream } from './upstream.mjs';
 import { storeKey, recorder } from './stores.mjs';
 
 const require = createRequire(import.meta.url);
@@ -26,15 +26,6 @@ function separateInstance() {
 const [a, b] = [separateInstance(), separateInstance()];
 let keys = 0;
 const freshKey = () => `osapi_test_store_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
-
-async function withUpstream(answer, fn) {
-  const upstream = await startUpstream(answer);
-  try {
-    return await fn(upstream);
-  } finally {
-    await upstream.stop();
-  }
-}
 
 test('two module instances sharing one Map: 50 concurrent calls each, one request between them', () =>
   withUpstream(() => ({ delayMs: 30 }), async (up) => {
