@@ -172,6 +172,58 @@ async function cache() {
   out();
 }
 
+// 2c. Issue 22: a cacheStore hit, a call that finds nothing in its instance's memory and is
+// served from the store (a Map; Redis on loopback through Keyv), beside a memory hit and the
+// hand-written call; stub fetch, interleaved batches, medians. Each store's calls rotate over
+// 150 keys and the memory cache holds 100, so every call misses memory and reads the store.
+async function store() {
+  const { startRedis } = await import('../tests/pkg/stores.mjs');
+  const { default: Keyv } = await import('keyv');
+  const { default: KeyvRedis } = await import('@keyv/redis');
+  const redis = await startRedis();
+  const keyv = new Keyv(new KeyvRedis(redis.url));
+  keyv.on('error', () => {});
+  // Memory hits in a module instance of their own, where the rotation does not push them out.
+  const copy = mkdtempSync(join(tmpdir(), 'outboundsync-bench-instance-'));
+  cpSync(pkgDir, copy, { recursive: true });
+  const separate = require(join(copy, 'node.cjs'));
+  out('## cacheStore hit (issue 22), stub fetch (medians of interleaved batches)');
+  out();
+  out('| connections | baseline | memory hit | store hit, Map | store hit, Redis (Keyv, loopback) | Map hit / memory hit | Redis hit / memory hit |');
+  out('|---|---|---|---|---|---|---|');
+  try {
+    for (const [n, batch, rounds] of [[1, 300, 11], [100, 150, 11]]) {
+      const fetch = stubFetch(meBody(n));
+      let requests = 0;
+      const counted = (...args) => { requests += 1; return fetch(...args); };
+      let reads = 0;
+      const map = new Map();
+      const countedMap = { get: (k) => { reads += 1; return map.get(k); }, set: (k, v) => map.set(k, v) };
+      const rotating = (name, cacheStore) => {
+        const keys = Array.from({ length: 150 }, (_, i) => `osapi_test_bench_store_${name}_${n}_${i}`);
+        let i = 0;
+        return () => client.getOutboundSyncConnections({ apiKey: keys[(i += 1) % keys.length], fetch: counted, cacheTtlMs: 600_000, cacheStore });
+      };
+      const fromMap = rotating('map', countedMap);
+      const fromRedis = rotating('redis', keyv);
+      const memory = () => separate.getOutboundSyncConnections({ apiKey: `osapi_test_bench_store_memory_${n}`, fetch: counted, cacheTtlMs: 600_000 });
+      const base = () => baseline(KEY, fetch);
+      for (let i = 0; i < 150; i += 1) await Promise.all([fromMap(), fromRedis()]); // each key's one request
+      await memory();
+      const [filled, readsBefore] = [requests, reads];
+      const [a, b, c, d] = await interleaved([memory, fromMap, fromRedis, base], n, batch, quick ? 3 : rounds);
+      if (requests !== filled) throw new Error(`store hits sent ${requests - filled} requests`);
+      if (reads - readsBefore < batch) throw new Error('the Map calls did not read the store');
+      out(`| ${n} | ${us(d)} | ${us(a)} | ${us(b)} | ${us(c)} | ${(b / a).toFixed(2)}x | ${(c / a).toFixed(2)}x |`);
+    }
+    out();
+  } finally {
+    await keyv.disconnect();
+    await redis.kill();
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 /** A project whose node_modules/outboundsync is `dir` (a link), with the baseline and
  * first-call.mjs beside it: bare imports from scripts run there find the package under test. */
 function userProject(dir) {
@@ -585,6 +637,7 @@ try {
   await section('weight', weight);
   await section('overhead', overhead);
   await section('cache', cache);
+  await section('store', store);
   await section('cold', coldStart);
   const flat = await section('memory', memory);
   await section('loopback', loopback);

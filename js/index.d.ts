@@ -27,13 +27,32 @@ export type OutboundSyncLogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 export interface OutboundSyncLogger {
   /** Each attempt: URL, status, x-request-id, duration and body size. */
   debug(message: string): unknown;
-  /** Cache hits, shared requests, calls held back by a remembered 429. */
+  /** Cache and cacheStore hits, shared requests, calls held back by a remembered 429. */
   info(message: string): unknown;
-  /** Each retry, with its cause and wait. */
+  /** Each retry, with its cause and wait; a cacheStore that fails, once until it works again. */
   warn(message: string): unknown;
   /** The call's final error: its code and message. */
   error(message: string): unknown;
 }
+
+/** A store with `get(key)` and `set(key, value, ttlMs)`, returning values or promises: a `Map`, a Keyv instance. */
+export interface OutboundSyncKeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: string, ttlMs: number): unknown;
+}
+
+/** A Cloudflare KV namespace binding, as it is. */
+export interface OutboundSyncKvNamespace {
+  get(key: string): unknown;
+  put(key: string, value: string, options: { expirationTtl: number }): unknown;
+}
+
+/**
+ * Where instances share results and 429 windows. It holds the account email, the key's name and
+ * scopes, and the connection list, under a SHA-256 digest of the base URL and key (never the key).
+ * What it returns is checked like a server's answer; a store that fails or takes over 1 s is skipped.
+ */
+export type OutboundSyncCacheStore = OutboundSyncKeyValueStore | OutboundSyncKvNamespace;
 
 export interface OutboundSyncOptions {
   /** Default: OUTBOUNDSYNC_API_KEY from the environment (process.env, or Deno.env when permitted). */
@@ -52,6 +71,8 @@ export interface OutboundSyncOptions {
    * A whole number up to 86400000 (24 hours). Default: 0 (off).
    */
   cacheTtlMs?: number;
+  /** Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0. */
+  cacheStore?: OutboundSyncCacheStore;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
   logLevel?: OutboundSyncLogLevel;
   /** Where log lines go. Default: console. Never given the key; whatever it throws is ignored. */

@@ -2,7 +2,8 @@
 # Installs what the build and the tests need on a fresh machine, and skips what is there.
 #   scripts/ensure-tools.sh            Rust target, wasm-bindgen, wasm-pack, npm tools
 #   scripts/ensure-tools.sh runtimes   also the runtimes the package is tested in (tests/runtimes/)
-#   scripts/ensure-tools.sh test       those, and Chromium, ChromeDriver, Firefox, geckodriver
+#   scripts/ensure-tools.sh test       those, and Chromium, ChromeDriver, Firefox, geckodriver,
+#                                      and redis-server (the cacheStore tests start their own)
 # Only package registries are reachable here, so nothing is fetched by wasm-pack itself:
 # wasm-bindgen comes from crates.io at the version Cargo.lock pins, wasm-opt from npm.
 set -euo pipefail
@@ -61,12 +62,19 @@ npm_install .
 if [ "${1:-}" = test ] || [ "${1:-}" = runtimes ]; then
   npm_install tests/runtimes
 fi
+apt_install() { # packages
+  local sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "$@" >/dev/null
+}
 if [ "${1:-}" = test ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then
     say "installing Chromium, ChromeDriver and Firefox from Debian"
-    sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
-    $sudo_ apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+    apt_install chromium chromium-driver firefox-esr
+  fi
+  if ! command -v redis-server >/dev/null; then
+    say "installing redis-server from Debian"
+    apt_install redis-server
   fi
   if ! command -v geckodriver >/dev/null; then
     say "installing geckodriver"

@@ -18,14 +18,14 @@ const MAX_MAX_RETRIES: f64 = 10.0;
 
 /// Every option the exported functions take. Any other name is refused before any request: a
 /// misspelt `baseUrl` would otherwise send the key to the default address.
-pub const OPTION_NAMES: [&str; 10] =
-    ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "cacheTtlMs", "logLevel", "logger", "fetch", "signal", "dangerouslyAllowBrowser"];
+pub const OPTION_NAMES: [&str; 11] =
+    ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "cacheTtlMs", "cacheStore", "logLevel", "logger", "fetch", "signal", "dangerouslyAllowBrowser"];
 
 /// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
 /// what ignoring case, `_` and `-` already matches.
-const ALIASES: [(&str, &str); 8] = [
+const ALIASES: [(&str, &str); 10] = [
     ("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser"),
-    ("ttl", "cacheTtlMs"), ("cachettl", "cacheTtlMs"), ("log", "logLevel"),
+    ("ttl", "cacheTtlMs"), ("cachettl", "cacheTtlMs"), ("log", "logLevel"), ("store", "cacheStore"), ("cache", "cacheStore"),
 ];
 
 /// The error for an option name the functions do not take, with the right name for a near miss.
@@ -80,7 +80,21 @@ impl OptionValue {
     }
 }
 
-/// The scalar options; `fetch` and `signal` are JS objects the boundary checks itself.
+/// What `cacheStore` holds, by the methods the boundary found on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoreShape {
+    #[default]
+    Absent,
+    /// `get(key)` and `set(key, value, ttlMs)`: a `Map`, a Keyv instance.
+    GetSet,
+    /// `get(key)` and `put(key, value, { expirationTtl })`: a Cloudflare KV namespace.
+    Kv,
+    /// Neither; `typeof` (or what is missing), for the message.
+    Other(&'static str),
+}
+
+/// The scalar options, and the shape of `cacheStore`; `fetch`, `signal`, `logger` and the
+/// store itself are JS objects the boundary keeps.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawOptions {
     pub api_key: OptionValue,
@@ -88,6 +102,7 @@ pub struct RawOptions {
     pub timeout_ms: OptionValue,
     pub max_retries: OptionValue,
     pub cache_ttl_ms: OptionValue,
+    pub cache_store: StoreShape,
     pub log_level: OptionValue,
     pub dangerously_allow_browser: OptionValue,
 }
@@ -111,6 +126,8 @@ pub struct Config {
     pub max_retries: u32,
     /// 0: results are not cached and requests not shared.
     pub cache_ttl_ms: f64,
+    /// The store results are shared through across instances (only with `cache_ttl_ms > 0`).
+    pub cache_store: StoreShape,
 }
 
 impl Config {
@@ -144,6 +161,13 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=cache::MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("cacheTtlMs", "a whole number of milliseconds from 0 to 86400000 (24 hours)", &other)),
     };
+    let cache_store = match raw.cache_store {
+        StoreShape::Other(got) => return Err(invalid_store(got)),
+        StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
+            return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
+        }
+        shape => shape,
+    };
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
@@ -164,7 +188,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     }
     let key = ApiKey::parse(key_text.as_deref(), source)?;
     let me_url = base_url::me_url(&base_url)?;
-    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms })
+    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms, cache_store })
 }
 
 /// The level a call logs at, and the warning its set-up deserves.
@@ -194,6 +218,11 @@ pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<LogChoice, C
         },
         other => Err(invalid("logLevel", log::LEVEL_NAMES, other)),
     }
+}
+
+fn invalid_store(got: &str) -> ClientError {
+    let expected = "an object with get(key) and set(key, value, ttlMs) (a Map, a Keyv instance), or a Cloudflare KV namespace";
+    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", expected, got))
 }
 
 fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
@@ -282,7 +311,7 @@ mod tests {
         for (name, right) in [
             ("baseURL", "baseUrl"), ("base_url", "baseUrl"), ("apikey", "apiKey"), ("API_KEY", "apiKey"), ("timeout", "timeoutMs"),
             ("timeout_ms", "timeoutMs"), ("retries", "maxRetries"), ("max-retries", "maxRetries"), ("key", "apiKey"), ("allowBrowser", "dangerouslyAllowBrowser"),
-            ("cache_ttl_ms", "cacheTtlMs"), ("ttl", "cacheTtlMs"), ("log_level", "logLevel"), ("LOGGER", "logger"),
+            ("cache_ttl_ms", "cacheTtlMs"), ("ttl", "cacheTtlMs"), ("log_level", "logLevel"), ("LOGGER", "logger"), ("store", "cacheStore"), ("cache_store", "cacheStore"),
         ] {
             assert_eq!(suggestion(name), Some(right), "{name}");
             let err = unknown_option(name);
@@ -290,7 +319,7 @@ mod tests {
             assert!(err.message.contains(&format!("\"{name}\"")) && err.message.contains(&format!("did you mean {right}?")), "{}", err.message);
         }
         let err = unknown_option("colour");
-        assert!(err.message.ends_with("The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."), "{}", err.message);
+        assert!(err.message.ends_with("The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, cacheStore, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."), "{}", err.message);
         assert_eq!(suggestion("colour"), None);
         assert!(err.message.contains("\"colour\"") && !err.message.contains("did you mean"), "{}", err.message);
         for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(25)] {
@@ -312,6 +341,25 @@ mod tests {
             assert_eq!(err.code, ErrorCode::InvalidOption, "{bad:?}");
             assert!(err.message.contains("cacheTtlMs"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn a_cache_store_needs_a_cache_ttl_and_a_get_with_set_or_put() {
+        let with = |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
+        assert_eq!(with(StoreShape::Absent, 0.0).unwrap().cache_store, StoreShape::Absent);
+        assert_eq!(with(StoreShape::GetSet, 1.0).unwrap().cache_store, StoreShape::GetSet);
+        assert_eq!(with(StoreShape::Kv, 60_000.0).unwrap().cache_store, StoreShape::Kv);
+        for shape in [StoreShape::GetSet, StoreShape::Kv] {
+            let err = with(shape, 0.0).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption);
+            assert!(err.message.contains("cacheStore") && err.message.contains("cacheTtlMs above 0"), "{}", err.message);
+            let absent = resolve(RawOptions { cache_store: shape, ..key("osapi_test_x") }, Environment::default()).unwrap_err();
+            assert_eq!(absent.code, ErrorCode::InvalidOption);
+        }
+        let err = with(StoreShape::Other("an object without set or put"), 60_000.0).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidOption);
+        assert!(err.message.starts_with("The cacheStore option must be an object with get(key) and set(key, value, ttlMs)"), "{}", err.message);
+        assert!(err.message.ends_with("got an object without set or put."), "{}", err.message);
     }
 
     #[test]

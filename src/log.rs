@@ -97,6 +97,39 @@ pub fn held_back(key_hint: Option<&str>, seconds_left: f64) -> String {
     format!("{PREFIX}rate limited for {} for {seconds_left} more seconds (the server's Retry-After): no request sent", shown(key_hint))
 }
 
+/// Info: a result read from the `cacheStore`, written by this or another instance.
+pub fn store_hit(key_hint: Option<&str>, age_ms: f64) -> String {
+    format!("{PREFIX}cacheStore hit for {}: a result from {} ms ago, no request sent", shown(key_hint), age_ms.max(0.0).round())
+}
+
+/// How the `cacheStore` failed. Its own error is never shown: it can hold a connection URL
+/// with a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreFailure {
+    /// `get` or `set` threw, or its promise rejected.
+    Threw,
+    /// It did not answer within `store::TIMEOUT_MS`.
+    TimedOut,
+}
+
+/// Warn, whatever the level, once per module instance until the store works again: calls go
+/// on without it, each sending its own request.
+pub fn store_failed(failure: StoreFailure) -> String {
+    let how = match failure {
+        StoreFailure::Threw => "threw or rejected".to_owned(),
+        StoreFailure::TimedOut => format!("did not answer within {} ms", crate::store::TIMEOUT_MS),
+    };
+    format!(
+        "{PREFIX}the cacheStore {how}, so calls go to the API without it until it works again (its error is not shown: it can hold a connection URL with a password)"
+    )
+}
+
+/// Warn: a value in the `cacheStore` that this package did not write, or that fails the body
+/// checks; ignored, and replaced by what the call gets.
+pub fn store_invalid(key_hint: Option<&str>) -> String {
+    format!("{PREFIX}the cacheStore holds a value for {} that is not a valid result; it is ignored and replaced", shown(key_hint))
+}
+
 /// Warn, once per module instance and whatever the level: an `OUTBOUNDSYNC_LOG` that is not a
 /// level, ignored. `value` is what `config` lets us show of it (nothing if it could be a key).
 pub fn ignored_variable(value: Option<&str>) -> String {
@@ -140,6 +173,10 @@ mod tests {
         assert!(cache_hit(Some("osapi_…0001"), 12.0).contains("osapi_…0001"));
         assert!(held_back(None, 42.0).contains("42 more seconds"));
         assert!(ignored_variable(None).contains("its value is not shown"));
+        assert!(store_hit(Some("osapi_…0001"), 3.2).contains("cacheStore hit for osapi_…0001: a result from 3 ms ago"));
+        assert!(store_failed(StoreFailure::TimedOut).contains("did not answer within 1000 ms"), "{}", store_failed(StoreFailure::TimedOut));
+        assert!(store_failed(StoreFailure::Threw).contains("threw or rejected") && store_failed(StoreFailure::Threw).contains("not shown"));
+        assert!(store_invalid(None).contains("ignored and replaced"));
         assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));
     }
 }

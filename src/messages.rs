@@ -49,6 +49,10 @@ pub fn invalid_option(name: &str, expected: &str, got: &str) -> String {
     ["The ", name, " option must be ", expected, "; got ", got, "."].concat()
 }
 
+pub fn store_without_ttl() -> String {
+    "The cacheStore option needs cacheTtlMs above 0: the store shares what the cache keeps, for as long as cacheTtlMs says. Pass { cacheTtlMs: 60_000, cacheStore }, or leave cacheStore out.".into()
+}
+
 /// `options` is every option name, in the order the message lists them.
 pub fn unknown_option(name: Option<&str>, right: Option<&str>, options: &[&str]) -> String {
     let name = name.map_or_else(|| "an option name".to_owned(), |n| format!("\"{n}\""));

@@ -23,6 +23,7 @@ use super::errors::Failure;
 use super::fetch::Fetch;
 use super::log::Log;
 use super::result::ResultForJs;
+use super::store::{self, Store};
 use crate::attempt;
 use crate::cache::{self, Cache, Lookup, Slot};
 use crate::config::Config;
@@ -60,7 +61,7 @@ thread_local! {
 }
 
 /// A call with `config.cache_ttl_ms > 0`.
-pub async fn call(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: &Log) -> Outcome {
+pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal: Option<&AbortSignal>, log: &Log) -> Outcome {
     let slot = config.slot();
     let hint = config.key.hint();
     loop {
@@ -90,7 +91,7 @@ pub async fn call(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, 
                 log.write(Level::Info, || log::shared(hint.as_deref()));
                 (flight, false)
             }
-            None => match start(&slot, config, fetch, log) {
+            None => match start(&slot, config, fetch, store, log) {
                 Some(flight) => (flight, true),
                 // No AbortController to share a request under: this call sends its own.
                 None => return super::run(config, fetch, signal, log).await.map(Rc::new),
@@ -122,24 +123,29 @@ pub fn learn(config: &Config, error: &ClientError) {
     });
 }
 
-/// Starts the shared request for `slot`, as the call that found none.
-fn start(slot: &Slot, config: &Config, fetch: &Fetch, log: &Log) -> Option<Rc<Flight>> {
+/// Starts the shared request for `slot`, as the call that found none. With a store, the store
+/// is read inside it: concurrent calls in one instance make one store read.
+fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log: &Log) -> Option<Rc<Flight>> {
     let controller = AbortController::new().ok()?;
     let mut resolve = None;
     let done = Promise::new(&mut |res, _| resolve = Some(res));
     let flight = Rc::new(Flight { done, outcome: RefCell::new(None), waiting: Cell::new(0), controller, beats: Rc::new(Cell::new(0)) });
     FLIGHTS.with(|flights| flights.borrow_mut().push((slot.clone(), Rc::clone(&flight))));
-    let (slot, config, fetch, log, running) = (slot.clone(), config.clone(), fetch.clone(), log.clone(), Rc::clone(&flight));
+    let (slot, config, fetch, store, log, running) = (slot.clone(), config.clone(), fetch.clone(), store.cloned(), log.clone(), Rc::clone(&flight));
     spawn_local(async move {
         let heartbeat = Heartbeat::start(Rc::clone(&running.beats));
         let signal = running.controller.signal();
-        let outcome = super::run(&config, &fetch, Some(&signal), &log).await.map(Rc::new);
+        let (outcome, as_of) = match &store {
+            Some(store) => store::call(store, &slot, &config, &fetch, &signal, &log).await,
+            None => (super::run(&config, &fetch, Some(&signal), &log).await.map(Rc::new), js_sys::Date::now()),
+        };
         drop(heartbeat);
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             let now = js_sys::Date::now();
             match &outcome {
-                Ok(me) => cache.store(slot.clone(), Rc::clone(me), now),
+                // A result from the store is as old as the store says, not new.
+                Ok(me) => cache.store(slot.clone(), Rc::clone(me), as_of),
                 Err(failure) => cache.failed(&slot, &failure.error, now),
             }
         });

@@ -55,6 +55,12 @@ impl Log {
         }
     }
 
+    /// A warning about something outside the call (the `cacheStore` failing): to `warn`
+    /// whatever the level; the caller decides how often.
+    pub fn warn_anyway(&self, line: &str) {
+        self.emit(Level::Warn, line);
+    }
+
     /// Not generic, so the JS calls exist once rather than once per kind of line.
     #[inline(never)]
     fn emit(&self, level: Level, line: &str) {

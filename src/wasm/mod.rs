@@ -9,6 +9,7 @@ mod log;
 mod options;
 mod result;
 mod runtime;
+mod store;
 
 pub use errors::error_class;
 
@@ -59,7 +60,7 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => {
             // Boxed, so the cache's code is a function of its own that only calls using it compile.
-            let cached: Pin<Box<dyn Future<Output = cache::Outcome> + '_>> = Box::pin(cache::call(&config, &args.fetch, args.signal.as_ref(), &log));
+            let cached: Pin<Box<dyn Future<Output = cache::Outcome> + '_>> = Box::pin(cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
             cached.await
         }
         Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| cache::learn(&config, &f.error)),

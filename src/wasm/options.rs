@@ -11,6 +11,7 @@ use crate::messages;
 
 use super::fetch::Fetch;
 use super::runtime;
+use super::store::Store;
 
 pub struct CallArgs {
     pub raw: RawOptions,
@@ -18,6 +19,8 @@ pub struct CallArgs {
     pub signal: Option<AbortSignal>,
     /// The `logger` option, checked to have the four methods; `None` logs to `console`.
     pub logger: Option<JsValue>,
+    /// The `cacheStore` option, if it has one of the two shapes (`config::resolve` judges it).
+    pub store: Option<Store>,
 }
 
 pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
@@ -25,6 +28,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     let mut fetch = JsValue::UNDEFINED;
     let mut signal = JsValue::UNDEFINED;
     let mut logger = JsValue::UNDEFINED;
+    let mut store = None;
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
@@ -35,6 +39,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
         raw.timeout_ms = field(options.timeout_ms(), "timeoutMs")?;
         raw.max_retries = field(options.max_retries(), "maxRetries")?;
         raw.cache_ttl_ms = field(options.cache_ttl_ms(), "cacheTtlMs")?;
+        (raw.cache_store, store) = Store::read(property(options.cache_store(), "cacheStore")?);
         raw.log_level = field(options.log_level(), "logLevel")?;
         logger = property(options.logger(), "logger")?;
         raw.dangerously_allow_browser = field(options.dangerously_allow_browser(), "dangerouslyAllowBrowser")?;
@@ -43,7 +48,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     } else if !arg.is_undefined() && !arg.is_null() {
         return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
     }
-    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)? })
+    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)?, store })
 }
 
 /// Every own property that is not an option, unless its value is `undefined` (not given).
@@ -120,6 +125,8 @@ extern "C" {
     fn max_retries(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter = cacheTtlMs, catch)]
     fn cache_ttl_ms(this: &Options) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = cacheStore, catch)]
+    fn cache_store(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter = logLevel, catch)]
     fn log_level(this: &Options) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]
@@ -168,12 +175,12 @@ fn static_type_name(value: &JsValue) -> &'static str {
     }
 }
 
-fn type_name(value: &JsValue) -> String {
+pub(super) fn type_name(value: &JsValue) -> &'static str {
     match value {
-        v if v.as_string().is_some() => "a string".into(),
-        v if v.as_f64().is_some() => "a number".into(),
-        v if v.as_bool().is_some() => "a boolean".into(),
-        v => static_type_name(v).into(),
+        v if v.as_string().is_some() => "a string",
+        v if v.as_f64().is_some() => "a number",
+        v if v.as_bool().is_some() => "a boolean",
+        v => static_type_name(v),
     }
 }
 

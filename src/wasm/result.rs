@@ -61,6 +61,24 @@ impl ResultForJs {
         }
     }
 
+    /// A result read back from the `cacheStore`, checked as a body is: the text itself when it
+    /// has exactly the documented fields.
+    pub fn stored(body: CheckedBody, text: &str) -> ResultForJs {
+        match body {
+            CheckedBody::Exact => ResultForJs::Text(JsString::from(text)),
+            CheckedBody::Read(me) => ResultForJs::Model(me),
+        }
+    }
+
+    /// The text written to the `cacheStore`: the body's own, or the model's JSON, by
+    /// `JSON.stringify` of its JS value (no JSON writer compiled into the `.wasm`).
+    pub fn stored_text(&self) -> Result<JsString, JsValue> {
+        match self {
+            ResultForJs::Text(text) => Ok(text.clone()),
+            ResultForJs::Model(_) => js_sys::JSON::stringify(&self.to_js(false)?),
+        }
+    }
+
     /// New JS objects on every call: one caller changing its result changes no other's.
     pub fn to_js(&self, connections_only: bool) -> Result<JsValue, JsValue> {
         match self {

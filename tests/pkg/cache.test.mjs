@@ -4,20 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as api from '../../pkg/node.mjs';
-import { startUpstream, sleep, until } from './upstream.mjs';
+import { withUpstream, sleep, until } from './upstream.mjs';
 
 // The cache lives in the module instance, so every test uses keys of its own.
 let keys = 0;
 const freshKey = () => `osapi_test_cache_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
-
-async function withUpstream(answer, fn) {
-  const upstream = await startUpstream(answer);
-  try {
-    return await fn(upstream);
-  } finally {
-    await upstream.stop();
-  }
-}
 
 test('off by default: five sequential calls send five requests', () =>
   withUpstream(undefined, async (up) => {

@@ -10,7 +10,9 @@ import {
   type OutboundSyncErrorCode,
   type OutboundSyncLogger,
   type OutboundSyncLogLevel,
+  type OutboundSyncCacheStore,
 } from '../../pkg/index.mjs';
+import Keyv from 'keyv';
 
 export async function usage(signal: AbortSignal): Promise<number> {
   const connections: Connection[] = await getOutboundSyncConnections();
@@ -26,6 +28,13 @@ export async function usage(signal: AbortSignal): Promise<number> {
   const logger: OutboundSyncLogger = console;
   await getOutboundSyncMe({ cacheTtlMs: 60_000, logLevel: level, logger });
   await getOutboundSyncMe({ logger: { debug() {}, info() {}, warn() {}, error: async () => {} } });
+  await getOutboundSyncMe({ cacheTtlMs: 60_000, cacheStore: new Map<string, string>() });
+  await getOutboundSyncMe({ cacheTtlMs: 60_000, cacheStore: new Keyv() });
+  const kv = { get: async (key: string): Promise<string | null> => key, put: async (_k: string, _v: string, _o?: { expirationTtl?: number }) => {} };
+  const store: OutboundSyncCacheStore = kv;
+  await getOutboundSyncMe({ cacheTtlMs: 60_000, cacheStore: store });
+  // @ts-expect-error a store has set or put
+  await getOutboundSyncMe({ cacheTtlMs: 60_000, cacheStore: { get() {} } });
   // @ts-expect-error log levels are a literal union
   await getOutboundSyncMe({ logLevel: 'verbose' });
   // @ts-expect-error a logger has all four methods

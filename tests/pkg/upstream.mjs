@@ -46,6 +46,16 @@ export async function startUpstream(answer = () => ({})) {
   };
 }
 
+/** Runs `fn(upstream)` against an upstream of its own, stopped afterwards. */
+export async function withUpstream(answer, fn) {
+  const upstream = await startUpstream(answer);
+  try {
+    return await fn(upstream);
+  } finally {
+    await upstream.stop();
+  }
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `check()` is true, polling; rejects after `ms`. */

@@ -7,6 +7,7 @@
 //   GET /?key=K&ttl=N&early=1  starts the same call and answers at once without awaiting it,
 //                              so workerd cancels the call's fetch and timers (they belong to
 //                              this request's I/O context)
+//   GET /?key=K&ttl=N&kv=1     the call with the KV namespace bound as CACHE as its cacheStore
 //
 // The base URL is the binding OUTBOUNDSYNC_BASE_URL: the test's loopback upstream.
 import { getOutboundSyncConnections, OutboundSyncError, OutboundSyncAuthenticationError } from 'outboundsync';
@@ -20,6 +21,7 @@ export default {
       apiKey: query.get('key'),
       baseUrl: env.OUTBOUNDSYNC_BASE_URL,
       cacheTtlMs: Number(query.get('ttl')),
+      cacheStore: query.has('kv') ? env.CACHE : undefined,
       logLevel: 'debug',
       logger: { debug: collect, info: collect, warn: collect, error: collect },
     });

@@ -185,3 +185,44 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
     await upstream.stop();
   }
 });
+
+test('Cloudflare Workers: two Workers bound to one KV namespace as cacheStore send one request between them', { timeout: 120_000 }, async () => {
+  copyFileSync(join(here, 'cache-worker.mjs'), join(project.dir, 'cache-worker.mjs'));
+  const upstream = await startUpstream();
+  let mf;
+  try {
+    const out = join(project.dir, 'dist-kv-worker');
+    const files = await wranglerBundle(project.dir, out, 'cache-worker.mjs');
+    // Two Workers, each its own isolate and module instance, with one KV namespace bound to both.
+    const worker = (name) => ({
+      name, modules: true, modulesRoot: out, scriptPath: join(out, files.find((f) => f.endsWith('.js'))), compatibilityDate: compatibilityDate(project.dir),
+      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+      bindings: { OUTBOUNDSYNC_BASE_URL: upstream.url }, kvNamespaces: { CACHE: 'outboundsync-cache' },
+    });
+    mf = new Miniflare({ workers: [worker('a'), worker('b')] });
+    const [a, b] = await Promise.all(['a', 'b'].map(async (name) => {
+      const w = await mf.getWorker(name);
+      return { dispatchFetch: (url) => w.fetch(url) };
+    }));
+    const key = 'osapi_test_workerd_kv_0005';
+    // 5 s: below KV's 60 s minimum expirationTtl, which the package raises it to (KV refuses less).
+    const query = { key, ttl: 5_000, kv: 1 };
+    const first = await ask(a, query);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(first.body.ids, IDS);
+    const second = await ask(b, query);
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    assert.deepEqual(second.body.ids, IDS);
+    assert.equal(upstream.count(key), 1, `Worker b sent a request instead of reading KV; its log:\n${second.body.lines.join('\n')}`);
+    assert.ok(has(second.body.lines, '[outboundsync] cacheStore hit for osapi_…0005'), second.body.lines.join('\n'));
+    assert.ok(!has([...first.body.lines, ...second.body.lines], 'cacheStore threw'), first.body.lines.join('\n'));
+    const kv = await mf.getKVNamespace('CACHE', 'a');
+    const { keys } = await kv.list();
+    assert.deepEqual(keys.map((k) => k.name.slice(0, 16)), ['outboundsync:v1:']);
+    assert.ok(!keys[0].name.includes(key.slice(0, 8)));
+    assert.ok(keys[0].expiration > Date.now() / 1000 + 55, `expires at ${keys[0].expiration}`);
+  } finally {
+    await mf?.dispose();
+    await upstream.stop();
+  }
+});
