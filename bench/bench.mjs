@@ -17,8 +17,8 @@ import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { baseline, baselineWithTimeout } from './baseline.mjs';
-import { captureWasmInstance } from '../tests/pkg/wasm-instance.mjs';
-import { listen } from '../tests/double/server.mjs';
+import { captureWasmInstance } from '../tests/support/wasm-instance.mjs';
+import { listen } from '../tests/support/double.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -177,7 +177,7 @@ async function cache() {
 // hand-written call; stub fetch, interleaved batches, medians. Each store's calls rotate over
 // 150 keys and the memory cache holds 100, so every call misses memory and reads the store.
 async function store() {
-  const { startRedis } = await import('../tests/pkg/stores.mjs');
+  const { startRedis } = await import('../tests/support/stores.mjs');
   const { default: Keyv } = await import('keyv');
   const { default: KeyvRedis } = await import('@keyv/redis');
   const redis = await startRedis();
@@ -362,7 +362,7 @@ async function runtimeTools() {
 async function installedProject() {
   if (!installed) {
     const { root } = await runtimeTools();
-    const { installPackedPackage } = await import('../tests/pkg/installed.mjs');
+    const { installPackedPackage } = await import('../tests/support/installed.mjs');
     installed = installPackedPackage();
     cpSync(join(root, 'js-examples'), installed, { recursive: true });
     for (const file of ['baseline.mjs', 'plain-worker.mjs', 'steps-worker.mjs']) copyFileSync(here(file), join(installed, file));

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getOutboundSyncMe, OutboundSyncError } from '../pkg/node.mjs';
-import { startDouble, FIXTURE_KEYS } from '../tests/double/server.mjs';
+import { startDouble, FIXTURE_KEYS } from '../tests/support/double.mjs';
 
 const useDouble = !process.env.OUTBOUNDSYNC_API_KEY?.trim();
 let double;

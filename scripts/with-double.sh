@@ -9,7 +9,7 @@ if [ -n "${OUTBOUNDSYNC_TEST_BASE_URL:-}" ]; then
   exec "$@"
 fi
 log=$(mktemp)
-node tests/double/server.mjs --port "${DOUBLE_PORT:-0}" >"$log" 2>&1 &
+node tests/support/double.mjs --port "${DOUBLE_PORT:-0}" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 100); do

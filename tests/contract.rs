@@ -1,5 +1,5 @@
 //! The package contract, exercised through the exported functions against the local API double
-//! (tests/double/server.mjs). Runs under Node and in headless browsers: `make test` starts the
+//! (tests/support/double.mjs). Runs under Node and in headless browsers: `make test` starts the
 //! double and sets OUTBOUNDSYNC_TEST_BASE_URL when compiling these tests.
 #![cfg(target_arch = "wasm32")]
 

@@ -6,8 +6,8 @@ import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
+import { startDouble, FIXTURE_KEYS } from '../support/double.mjs';
+import { installPackedPackage } from '../support/installed.mjs';
 
 const run = promisify(execFile);
 let dir;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import util from 'node:util';
 import * as client from '../../pkg/node.mjs';
-import { startDouble, listen, FIXTURE_KEYS } from '../double/server.mjs';
+import { startDouble, listen, FIXTURE_KEYS } from '../support/double.mjs';
 
 const KEY = 'osapi_test_fault_key_31337';
 let double;

@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
-import { captureWasmInstance } from '../pkg/wasm-instance.mjs';
+import { startDouble, FIXTURE_KEYS } from '../support/double.mjs';
+import { captureWasmInstance } from '../support/wasm-instance.mjs';
 
 const wasmInstance = captureWasmInstance();
 const client = createRequire(import.meta.url)('../../pkg/node.cjs');

@@ -1,17 +1,17 @@
-// cacheTtlMs from plain Node, against a loopback upstream that counts requests: results reused
+// cacheTtlMs from plain Node, against the API double, scripted, which counts requests: results reused
 // within the TTL, one request shared by concurrent callers each with their own signal, a 429's
 // Retry-After honoured without spending the limit, and nothing cached that should not be.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as api from '../../pkg/node.mjs';
-import { withUpstream, sleep, until } from './upstream.mjs';
+import { withDouble, sleep, until } from '../support/double.mjs';
 
 // The cache lives in the module instance, so every test uses keys of its own.
 let keys = 0;
 const freshKey = () => `osapi_test_cache_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
 
 test('off by default: five sequential calls send five requests', () =>
-  withUpstream(undefined, async (up) => {
+  withDouble(undefined, async (up) => {
     const apiKey = freshKey();
     for (let i = 0; i < 5; i += 1) await api.getOutboundSyncConnections({ apiKey, baseUrl: up.url });
     assert.equal(up.count(apiKey), 5);
@@ -20,7 +20,7 @@ test('off by default: five sequential calls send five requests', () =>
   }));
 
 test('50 concurrent calls share one request; within the TTL none is sent; each caller gets its own objects', () =>
-  withUpstream(() => ({ delayMs: 50 }), async (up) => {
+  withDouble(() => ({ delayMs: 50 }), async (up) => {
     const apiKey = freshKey();
     // A TTL with room for the calls below on a loaded runner; the last call waits it out.
     const TTL = 2_000;
@@ -50,7 +50,7 @@ test('50 concurrent calls share one request; within the TTL none is sent; each c
   }));
 
 test("the TTL is each caller's own: a shorter one does not take a longer one's result", () =>
-  withUpstream(undefined, async (up) => {
+  withDouble(undefined, async (up) => {
     const apiKey = freshKey();
     await api.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000 });
     await sleep(30);
@@ -61,7 +61,7 @@ test("the TTL is each caller's own: a shorter one does not take a longer one's r
   }));
 
 test('aborting one waiting caller rejects it alone; aborting all of them cancels the request', () =>
-  withUpstream(() => ({ delayMs: 300 }), async (up) => {
+  withDouble(() => ({ delayMs: 300 }), async (up) => {
     const apiKey = freshKey();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 1_000 };
     const controllers = [new AbortController(), new AbortController(), new AbortController()];
@@ -91,7 +91,7 @@ test('aborting one waiting caller rejects it alone; aborting all of them cancels
 
 test("after a 429 with Retry-After, calls fail at once without a request until it has passed", () => {
   let limited = true;
-  return withUpstream(({ key }) => (limited && key.endsWith('_ra') ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': key.includes('long') ? '42' : '1' } } : {}), async (up) => {
+  return withDouble(({ key }) => (limited && key.endsWith('_ra') ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': key.includes('long') ? '42' : '1' } } : {}), async (up) => {
     const apiKey = `${freshKey()}_long_ra`;
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, maxRetries: 0 };
     const first = await api.getOutboundSyncConnections(options).catch((e) => e);
@@ -122,7 +122,7 @@ test("after a 429 with Retry-After, calls fail at once without a request until i
 
 test('errors are never cached; a 401 or 403 drops the key\'s cached result', () => {
   const answers = new Map(); // key -> status for its next requests
-  return withUpstream(({ key }) => {
+  return withDouble(({ key }) => {
     const status = answers.get(key) ?? 200;
     return status === 200 ? {} : { status, body: { statusCode: status, message: status === 401 ? 'Invalid API key' : 'nope' } };
   }, async (up) => {
@@ -147,7 +147,7 @@ test('errors are never cached; a 401 or 403 drops the key\'s cached result', () 
 });
 
 test('the cache holds at most 100 keys, dropping the least recently used', () =>
-  withUpstream(undefined, async (up) => {
+  withDouble(undefined, async (up) => {
     const first = freshKey();
     const options = (apiKey) => ({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000 });
     await api.getOutboundSyncConnections(options(first));

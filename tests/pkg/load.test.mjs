@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startDouble, FIXTURE_KEYS } from '../double/server.mjs';
-import { rejectsAsLoadFailure } from './load-failure.mjs';
+import { startDouble, FIXTURE_KEYS } from '../support/double.mjs';
+import { rejectsAsLoadFailure } from '../support/load-failure.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = (file) => fileURLToPath(new URL(`../../pkg/${file}`, import.meta.url));

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import * as api from '../../pkg/node.mjs';
-import { startUpstream } from './upstream.mjs';
+import { startDouble } from '../support/double.mjs';
 
 const run = promisify(execFile);
 const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));
@@ -21,7 +21,7 @@ function recorder() {
 
 /** Answers 503 (with a request id) on the first request of each key, then the result. */
 async function flaky(fn) {
-  const up = await startUpstream(({ key }, n) => (up.count(key) === 1 ? { status: 503, body: { statusCode: 503, message: `busy ${key}` }, headers: { 'Retry-After': '0' } } : {}));
+  const up = await startDouble({ answer: ({ key }, n) => (up.count(key) === 1 ? { status: 503, body: { statusCode: 503, message: `busy ${key}` }, headers: { 'Retry-After': '0' } } : {}) });
   try {
     return await fn(up);
   } finally {
@@ -49,13 +49,13 @@ test('each level writes its own lines and those before it; off writes none', () 
     const debug = seen.debug.at('debug');
     assert.equal(debug.length, 3);
     const url = `${up.url}/api/v1/me`.replace(/[.]/g, '\\.');
-    assert.match(debug[0], new RegExp(`^\\[outboundsync\\] GET ${url} attempt 1: HTTP 503, \\d+ bytes, x-request-id req_up_\\d+ in \\d+ ms$`));
-    assert.match(debug[1], new RegExp(`^\\[outboundsync\\] GET ${url} attempt 2: HTTP 200, \\d+ bytes, x-request-id req_up_\\d+ in \\d+ ms$`));
+    assert.match(debug[0], new RegExp(`^\\[outboundsync\\] GET ${url} attempt 1: HTTP 503, \\d+ bytes, x-request-id req_double_\\d+ in \\d+ ms$`));
+    assert.match(debug[1], new RegExp(`^\\[outboundsync\\] GET ${url} attempt 2: HTTP 200, \\d+ bytes, x-request-id req_double_\\d+ in \\d+ ms$`));
     for (const { lines } of Object.values(seen)) for (const [, line] of lines) assert.ok(!line.includes(KEY), line);
   }));
 
 test('info: cache hits, shared requests and calls held back by a 429, by key hint only', async () => {
-  const up = await startUpstream(({ key }) => (key.endsWith('limited') ? { status: 429, body: { message: 'slow' }, headers: { 'Retry-After': '30' } } : { delayMs: 30 }));
+  const up = await startDouble({ answer: ({ key }) => (key.endsWith('limited') ? { status: 429, body: { message: 'slow' }, headers: { 'Retry-After': '30' } } : { delayMs: 30 }) });
   try {
     const { logger, at } = recorder();
     const options = { apiKey: `${KEY}_info`, baseUrl: up.url, cacheTtlMs: 60_000, logLevel: 'info', logger };
@@ -77,7 +77,7 @@ test('info: cache hits, shared requests and calls held back by a 429, by key hin
 
 test('no line holds the key, whatever goes wrong', async () => {
   // Every answer echoes the key back: in a body, a header, a request id.
-  const up = await startUpstream(({ key }, n) => {
+  const up = await startDouble({ answer: ({ key }, n) => {
     const echo = { statusCode: 0, message: `bad key ${key}`, error: key };
     switch (n % 6) {
       case 0: return { status: 401, body: { ...echo, statusCode: 401 }, headers: { 'X-Request-Id': key } };
@@ -87,7 +87,7 @@ test('no line holds the key, whatever goes wrong', async () => {
       case 4: return { status: 302, body: '', headers: { Location: `https://evil.test/?k=${key}` } };
       default: return { status: 200, body: `<html>${key}</html>` };
     }
-  });
+  } });
   try {
     const { logger, lines } = recorder();
     for (let i = 0; i < 6; i += 1) {

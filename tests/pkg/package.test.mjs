@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import util from 'node:util';
 import { fileURLToPath } from 'node:url';
 import * as esm from '../../pkg/node.mjs';
-import { startDouble, FIXTURE_KEYS, RATE_LIMIT } from '../double/server.mjs';
+import { startDouble, FIXTURE_KEYS, RATE_LIMIT } from '../support/double.mjs';
 
 const require = createRequire(import.meta.url);
 const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));

@@ -9,19 +9,19 @@ import { promisify } from 'node:util';
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import * as api from '../../pkg/node.mjs';
-import { startUpstream, sleep } from './upstream.mjs';
-import { startRedis, storeKey, recorder } from './stores.mjs';
+import { startDouble, sleep } from '../support/double.mjs';
+import { startRedis, storeKey, recorder } from '../support/stores.mjs';
 
 const run = promisify(execFile);
-const processScript = fileURLToPath(new URL('store-process.mjs', import.meta.url));
+const processScript = fileURLToPath(new URL('../support/store-process.mjs', import.meta.url));
 let redis;
 let upstream;
 before(async () => {
   redis = await startRedis();
   // A key with "limited" in it gets a 429 with Retry-After: 30; others the documented result.
-  upstream = await startUpstream(({ key }) => (key.includes('limited')
+  upstream = await startDouble({ answer: ({ key }) => (key.includes('limited')
     ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } }
-    : { delayMs: 50 }));
+    : { delayMs: 50 }) });
 });
 after(async () => {
   await upstream?.stop();

@@ -1,4 +1,4 @@
-// cacheStore with a Map and with stores that fail, against a loopback upstream that counts
+// cacheStore with a Map and with stores that fail, against the API double, scripted, which counts
 // requests: two module instances in one process share one request through one Map; what is
 // stored never holds the key; a value the package did not write is ignored and replaced; a
 // store that throws, rejects or never answers is skipped (within its 1 s bound) with one
@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withUpstream } from './upstream.mjs';
-import { storeKey, recorder } from './stores.mjs';
+import { withDouble } from '../support/double.mjs';
+import { storeKey, recorder } from '../support/stores.mjs';
 
 const require = createRequire(import.meta.url);
 const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
@@ -28,7 +28,7 @@ let keys = 0;
 const freshKey = () => `osapi_test_store_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
 
 test('two module instances sharing one Map: 50 concurrent calls each, one request between them', () =>
-  withUpstream(() => ({ delayMs: 30 }), async (up) => {
+  withDouble(() => ({ delayMs: 30 }), async (up) => {
     const apiKey = freshKey();
     const cacheStore = new Map();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore };
@@ -47,7 +47,7 @@ test('two module instances sharing one Map: 50 concurrent calls each, one reques
   }));
 
 test('a memory hit does not touch the store; concurrent calls make one store read', () =>
-  withUpstream(() => ({ delayMs: 30 }), async (up) => {
+  withDouble(() => ({ delayMs: 30 }), async (up) => {
     const map = new Map();
     const calls = { get: 0, set: 0 };
     const cacheStore = {
@@ -65,7 +65,7 @@ test('a memory hit does not touch the store; concurrent calls make one store rea
 
 test('what is stored is the result and the end of a 429 window, under a digest: never the key', () => {
   const limited = new Set();
-  return withUpstream(({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}), async (up) => {
+  return withDouble(({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}), async (up) => {
     const cacheStore = new Map();
     const apiKey = freshKey();
     await a.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore });
@@ -95,7 +95,7 @@ test('what is stored is the result and the end of a 429 window, under a digest: 
 });
 
 test('a value the package did not write is ignored, never returned or thrown, and replaced', () =>
-  withUpstream(undefined, async (up) => {
+  withDouble(undefined, async (up) => {
     const cacheStore = new Map();
     const evil = '{"account":{"id":1,"email":"evil@example.com"},"apiKey":{"name":"x","scopes":[],"connectionScope":"account"},"connections":[{"id":"666","crm":"X"}]}';
     const tampered = [
@@ -125,7 +125,7 @@ test('a value the package did not write is ignored, never returned or thrown, an
   }));
 
 test('a store that throws, rejects or never answers is skipped: one warning, without its error, until it works again', { timeout: 30_000 }, () =>
-  withUpstream(undefined, async (up) => {
+  withDouble(undefined, async (up) => {
     const secret = 'redis://default:hunter2-password@10.0.0.1:6379';
     let mode = 'throw';
     const map = new Map();

@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import { Builder, By, until } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import firefox from 'selenium-webdriver/firefox.js';
-import { listen } from '../double/server.mjs';
+import { listen } from '../support/double.mjs';
 import { run, bin, here, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
 useExampleProject();

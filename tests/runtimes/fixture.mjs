@@ -7,8 +7,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { FIXTURE_KEYS, startDouble } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
+import { FIXTURE_KEYS, startDouble } from '../support/double.mjs';
+import { installPackedPackage } from '../support/installed.mjs';
 
 export const run = promisify(execFile);
 export const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startDouble } from '../double/server.mjs';
-import { installPackedPackage } from '../pkg/installed.mjs';
+import { startDouble } from '../support/double.mjs';
+import { installPackedPackage } from '../support/installed.mjs';
 import { run, root, here, bin, GOOD, BAD, freePort, startProcess, waitForServer } from './fixture.mjs';
 
 let work;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { ME, startUpstream as startLoopbackUpstream, until } from '../pkg/upstream.mjs';
+import { ME, startDouble, until } from '../support/double.mjs';
 import { here, GOOD, BAD, project, useExampleProject, wranglerBundle, compatibilityDate } from './fixture.mjs';
 
 useExampleProject();
@@ -55,13 +55,13 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
 // another's cache. The Worker is bundled by wrangler like the example (about 3 s of this test;
 // esbuild would save those but bundle it differently from how users deploy it).
 
-/** The loopback upstream of the package tests, answering after `delayMs` (settable): the
+/** The API double, scripted, answering after `delayMs` (settable): the
  * documented result (connections 7 and 8), a 401 for a key with "revoked" in it, a 429 with
  * `Retry-After: 120` for one with "limited". `arrived(key, n)` resolves once the key has sent n
  * requests (the last is then in flight: seen, not yet answered). */
 async function startUpstream() {
   const upstream = { delayMs: 0 };
-  const loopback = await startLoopbackUpstream(({ key }) => {
+  const loopback = await startDouble({ answer: ({ key }) => {
     const { delayMs } = upstream;
     if (key.includes('limited')) {
       return { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '120' }, delayMs };
@@ -70,7 +70,7 @@ async function startUpstream() {
       return { status: 401, body: { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' }, delayMs };
     }
     return { delayMs };
-  });
+  } });
   return Object.assign(upstream, loopback, { arrived: (key, n) => until(() => loopback.count(key) >= n) });
 }
 

@@ -8,13 +8,18 @@
 //   POST /__double/reset                 forget rate-limit windows and scenario counters
 //   GET  /__double/health
 //
+// From a test, `startDouble({ answer })` scripts /api/v1/me one request at a time instead:
+// `answer({ key }, n)` returns `{ status, body, headers, delayMs }` (defaults: 200, ME, none, 0)
+// for any key. Either way `requests` lists `{ key, cancelled }` per /api/v1/me request
+// (`cancelled` turns true when the client closed the connection before the answer).
+//
 // Steps: `ok` (answer as the real endpoint would), a status (`500`), a status with options
 // (`429:ra=2`, `503:html`, `500:empty`, `301:loc=URL`, `200:body=NAME`, `429:radate=5`,
 // `200:json=URL-ENCODED-BODY`), or
 // `hang` (never answer), `stall` (headers and half a body, then nothing), `cut` (half a body,
 // then close), `reset` (destroy the connection).
 //
-// Usage: node tests/double/server.mjs [--port N] [--host 127.0.0.1]
+// Usage: node tests/support/double.mjs [--port N] [--host 127.0.0.1]
 // Prints "listening <url>" once ready.
 
 import http from 'node:http';
@@ -37,6 +42,9 @@ const KEYS = {
   [FIXTURE_KEYS.connectionScoped]: { name: 'Salesforce sync', connectionScope: 'connection', connections: [CONNECTIONS[1]] },
   [FIXTURE_KEYS.apiDisabled]: { name: 'No API access', connectionScope: 'account', connections: [] },
 };
+
+/** The result a scripted double answers by default: the account-wide key's, two connections. */
+export const ME = JSON.parse(meBody(KEYS[FIXTURE_KEYS.accountWide], CONNECTIONS.slice(0, 2)));
 
 export const RATE_LIMIT = 120;
 export const WINDOW_MS = 60_000;
@@ -80,8 +88,9 @@ function meBody(key, connections) {
 
 const REASONS = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
-export function createDouble() {
+export function createDouble({ answer } = {}) {
   let requestSeq = 0;
+  const requests = [];
   const windows = new Map(); // "ip:..." or "account:..." -> { start, count }
   const scenarios = new Map(); // id -> count
 
@@ -187,10 +196,19 @@ export function createDouble() {
       const steps = script.split(',');
       return scripted(steps[Math.min(seen, steps.length - 1)], req, res);
     }
-    if (path === '/api/v1/me' && req.method === 'GET') return me(req, res, { limited: true });
+    if (path === '/api/v1/me' && req.method === 'GET') {
+      const seen = { key: (req.headers.authorization ?? '').replace(/^Bearer /, ''), cancelled: false };
+      requests.push(seen);
+      res.on('close', () => {
+        if (!res.writableFinished) seen.cancelled = true;
+      });
+      if (!answer) return me(req, res, { limited: true });
+      const { status = 200, body = ME, headers = {}, delayMs = 0 } = answer(seen, requests.length) ?? {};
+      return setTimeout(() => seen.cancelled || send(res, status, body, headers), delayMs);
+    }
     send(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));
   });
-  return server;
+  return Object.assign(server, { requests });
 }
 
 export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
@@ -203,16 +221,39 @@ export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
   });
 }
 
-/** A double on a free loopback port: `{ url, stop }`. `stop` also drops connections left
- * hanging by `hang` and `stall` steps, which would otherwise keep the server open. */
-export async function startDouble(options) {
-  const server = createDouble();
-  const url = await listen(server, options);
+/** A double on a free loopback port (`options`: `answer`, `port`, `host`): `{ url, requests,
+ * count(key), stop }`. `stop` also drops connections left hanging by `hang` and `stall` steps,
+ * which would otherwise keep the server open. */
+export async function startDouble({ answer, ...where } = {}) {
+  const server = createDouble({ answer });
+  const url = await listen(server, where);
+  const { requests } = server;
   const stop = () => new Promise((resolve) => {
     server.close(resolve);
     server.closeAllConnections();
   });
-  return { url, stop };
+  return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, stop };
+}
+
+/** Runs `fn(double)` against a double of its own scripted by `answer`, stopped afterwards. */
+export async function withDouble(answer = () => ({}), fn) {
+  const double = await startDouble({ answer });
+  try {
+    return await fn(double);
+  } finally {
+    await double.stop();
+  }
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `check()` is true, polling; rejects after `ms`. */
+export async function until(check, ms = 5_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
