@@ -70,7 +70,9 @@ const EARLY = `
   }
   const api = await import(entry);
   seen.wasmFetchesAtImport = seen.wasmFetches;
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the download's promise settles
+  // The stub's download settles within the import's microtasks; a compile it started would be
+  // called by then too, so the next task sees any.
+  await new Promise(setImmediate);
   seen.compilesAtImport = compiles;
   globalThis.fetch = wasmFetch;
   seen.ids = (await api.getOutboundSyncConnections({ apiKey, baseUrl })).map((c) => c.id);
