@@ -24,9 +24,11 @@ pub mod error;
 pub mod messages;
 pub mod text;
 
-// The core: cache and log (what `cacheTtlMs` remembers; the log levels and every log line).
+// The core: cache and log (what `cacheTtlMs` remembers; the log levels and every log line),
+// and the slab the boundary keeps its running deadlines in.
 pub mod cache;
 pub mod log;
+pub mod slab;
 
 // The boundary: the exported functions, and everything that touches JavaScript.
 #[cfg(target_arch = "wasm32")]
