@@ -1,11 +1,12 @@
 //! Reading response bodies with serde_json: the 200 body checked for exactly the documented
 //! fields (`exact.rs`) or read into the model (`OutboundSyncMe`), with an error that names the
-//! first bad field's path (`connections[3].id`, from serde_path_to_error); error bodies down to
-//! their `message`.
+//! first bad field's path (`connections[3].id`, from the trail `check.rs`'s readers keep); error
+//! bodies down to their `message`.
 
+use serde::Deserialize;
 use serde_json::error::Category;
 
-use crate::check::WholeBody;
+use crate::check::{self, WholeBody};
 use crate::error::{ClientError, ErrorCode};
 use crate::exact;
 use crate::messages;
@@ -36,11 +37,12 @@ pub fn decode_me(bytes: &[u8]) -> Result<CheckedBody, ClientError> {
 #[inline(never)]
 pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let me = match serde_path_to_error::deserialize::<_, WholeBody<OutboundSyncMe>>(&mut de) {
+    let (read, trail) = check::traced(|| WholeBody::<OutboundSyncMe>::deserialize(&mut de));
+    let me = match read {
         Ok(WholeBody(me)) => me,
         Err(err) => {
-            let detail = match err.inner().classify() {
-                Category::Data => field_problem(&err.path().to_string(), err.inner()),
+            let detail = match err.classify() {
+                Category::Data => field_problem(&trail.path(), &err),
                 Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
             };
             return Err(invalid_response(&detail));
@@ -65,7 +67,7 @@ pub(crate) fn invalid_response(detail: &str) -> ClientError {
     error
 }
 
-/// `path` is serde_path_to_error's (`.` for the body itself). The checks in `check.rs` write
+/// `path` is the trail's (`.` for the body itself). The checks in `check.rs` write
 /// what follows the path; the two problems derived structs report themselves are serde's
 /// `missing field` and `duplicate field`, which name the field inside the path's object.
 fn field_problem(path: &str, error: &serde_json::Error) -> String {

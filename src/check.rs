@@ -5,13 +5,18 @@
 //! serde's own messages would quote the server's values and name Rust types ("invalid type:
 //! string \"42\", expected i64"), so every kind goes through one visitor, `Check`, and each
 //! `Shape` accepts only the kinds it documents.
+//!
+//! The readers of objects and arrays here also keep the trail of one read (`traced`): the path
+//! of the value that failed (`connections[3].id`), recorded only as an error leaves each field
+//! and element, and whether every object had exactly its documented fields.
 
 use core::fmt;
 use core::marker::PhantomData;
+use std::cell::RefCell;
 
-use serde::de::value::MapAccessDeserializer;
+use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::{forward_to_deserialize_any, Deserialize, Serialize};
 
 use crate::model::ConnectionScope;
 
@@ -197,14 +202,15 @@ impl<'de> Shape<'de> for Message {
     }
 }
 
-/// A JSON object read into `T`'s derived `Deserialize` (which skips unknown keys).
+/// A JSON object read into `T`'s derived `Deserialize` (which skips unknown keys), through
+/// `Fields`, which keeps the trail.
 pub(crate) struct Object<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Shape<'de> for Object<T> {
     const EXPECTED: &'static str = "an object";
 
     fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+        T::deserialize(Fields(map)).map(Object)
     }
 }
 
@@ -215,7 +221,7 @@ impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
 
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Check::<S>(PhantomData))? {
+        while let Some(item) = seq.next_element_seed(Check::<S>(PhantomData)).map_err(|e| at(Segment::Index(items.len()), e))? {
             items.push(item);
         }
         Ok(List(items))
@@ -303,8 +309,174 @@ impl<'de, S: Shape<'de>> Shape<'de> for Each<S> {
     const EXPECTED: &'static str = S::LIST;
 
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        while seq.next_element_seed(Check::<S>(PhantomData))?.is_some() {}
+        let mut index = 0;
+        while seq.next_element_seed(Check::<S>(PhantomData)).map_err(|e| at(Segment::Index(index), e))?.is_some() {
+            index += 1;
+        }
         Ok(Each(PhantomData))
+    }
+}
+
+/// One step of a path: an object's field (by its documented name) or an array's element.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Segment {
+    Field(&'static str),
+    Index(usize),
+}
+
+/// What one read left behind (`traced`).
+#[derive(Debug, Default)]
+pub struct Trail {
+    /// Innermost first: each reader adds its step as the error passes through it outwards.
+    failed_at: Vec<Segment>,
+    /// Every object read had each of its documented fields once and nothing else.
+    pub exact: bool,
+}
+
+impl Trail {
+    /// The failed value's path: `connections[3].id`, `apiKey.scopes[1]`, `.` for the whole body.
+    pub fn path(&self) -> String {
+        let mut path = String::new();
+        for segment in self.failed_at.iter().rev() {
+            match segment {
+                Segment::Field(name) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(name);
+                }
+                Segment::Index(i) => {
+                    path.push('[');
+                    path.push_str(&i.to_string());
+                    path.push(']');
+                }
+            }
+        }
+        if path.is_empty() {
+            path.push('.');
+        }
+        path
+    }
+}
+
+thread_local! {
+    /// The trail of the read in progress; `None` outside `traced`, so reads that do not ask for
+    /// it (error bodies) leave nothing behind.
+    static TRAIL: RefCell<Option<Trail>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` (one body through the checks here) and returns what it left behind.
+pub fn traced<R>(read: impl FnOnce() -> R) -> (R, Trail) {
+    TRAIL.with(|trail| *trail.borrow_mut() = Some(Trail { failed_at: Vec::new(), exact: true }));
+    let result = read();
+    let trail = TRAIL.with(|trail| trail.borrow_mut().take()).unwrap_or_default();
+    (result, trail)
+}
+
+/// An error leaving the value at `segment`: the step is added to the trail.
+#[cold]
+fn at<E>(segment: Segment, error: E) -> E {
+    TRAIL.with(|trail| {
+        if let Some(trail) = trail.borrow_mut().as_mut() {
+            trail.failed_at.push(segment);
+        }
+    });
+    error
+}
+
+fn not_exact() {
+    TRAIL.with(|trail| {
+        if let Some(trail) = trail.borrow_mut().as_mut() {
+            trail.exact = false;
+        }
+    });
+}
+
+/// An object's entries handed to `T`'s derived `Deserialize`, which names its fields (the
+/// `fields` of `deserialize_struct`): each key is matched against them, for the trail.
+struct Fields<A>(A);
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Fields<A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        self.deserialize_struct("", &[], visitor)
+    }
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(Keyed { map: self.0, fields, field: None, keys: 0 })
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+struct Keyed<A> {
+    map: A,
+    fields: &'static [&'static str],
+    /// The documented field whose value is being read (`None`: an unknown key's).
+    field: Option<&'static str>,
+    keys: usize,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keyed<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.map.next_key_seed(Key { seed, fields: self.fields })? {
+            Some((key, field)) => {
+                self.field = field;
+                self.keys += 1;
+                if field.is_none() {
+                    not_exact();
+                }
+                Ok(Some(key))
+            }
+            None => {
+                // Every key was a documented field, and the derive refuses a repeated one: as
+                // many keys as fields means each field once.
+                if self.keys != self.fields.len() {
+                    not_exact();
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        let field = self.field;
+        self.map.next_value_seed(seed).map_err(|e| match field {
+            Some(name) => at(Segment::Field(name), e),
+            None => e,
+        })
+    }
+}
+
+/// A key read as a string, handed on to the derive's field seed, with the documented field it
+/// names.
+struct Key<K> {
+    seed: K,
+    fields: &'static [&'static str],
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Key<K> {
+    type Value = (K::Value, Option<&'static str>);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for Key<K> {
+    type Value = (K::Value, Option<&'static str>);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        let field = self.fields.iter().copied().find(|name| *name == key);
+        self.seed.deserialize(StrDeserializer::<E>::new(key)).map(|value| (value, field))
     }
 }
 
