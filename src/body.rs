@@ -1,14 +1,14 @@
-//! Reading response bodies with serde_json: the 200 body checked for exactly the documented
-//! fields (`exact.rs`) or read into the model (`OutboundSyncMe`), with an error that names the
-//! first bad field's path (`connections[3].id`, from the trail `check.rs`'s readers keep); error
-//! bodies down to their `message`.
+//! Reading response bodies with serde_json: the 200 body read into the model
+//! (`OutboundSyncMe`), with an error that names the first bad field's path
+//! (`connections[3].id`, from the trail `check.rs`'s readers keep) and, when it had exactly the
+//! documented fields, a note that JavaScript may parse it itself; error bodies down to their
+//! `message`.
 
 use serde::Deserialize;
 use serde_json::error::Category;
 
-use crate::check::{self, WholeBody};
+use crate::check::{self, Reading, WholeBody};
 use crate::error::{ClientError, ErrorCode};
-use crate::exact;
 use crate::messages;
 use crate::model::{ErrorBody, OutboundSyncMe};
 use crate::text;
@@ -19,37 +19,50 @@ const MAX_SERVER_MESSAGE_CHARS: usize = 300;
 /// A 200 body that passed the checks, and how JavaScript gets its result.
 #[derive(Debug, PartialEq)]
 pub enum CheckedBody {
-    /// Exactly the documented fields: `JSON.parse` of the body itself is the result.
+    /// Each documented field exactly once and nothing else: `JSON.parse` of the body itself is
+    /// the result (the same values as the model, in the body's key order).
     Exact,
     /// The documented fields, read from a body with extra or absent ones.
     Read(OutboundSyncMe),
 }
 
+/// Checked first without copying its text; only a body that is not exact is read again into
+/// the model (the same readers, keeping the text).
 pub fn decode_me(bytes: &[u8]) -> Result<CheckedBody, ClientError> {
-    if exact::is_exact(bytes) {
+    if read(bytes, Reading::Check)?.1 {
         return Ok(CheckedBody::Exact);
     }
     read_me(bytes).map(CheckedBody::Read)
 }
 
 /// The documented fields of a 200 body; unknown fields are dropped, absent nullable fields
-/// read as `null`. Out of line, so a first call with an exact body never compiles it.
-#[inline(never)]
+/// read as `null`.
 pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
+    read(bytes, Reading::Model).map(|(me, _)| me)
+}
+
+/// The model (its strings empty for `Reading::Check`), and whether the body had exactly the
+/// documented fields.
+fn read(bytes: &[u8], reading: Reading) -> Result<(OutboundSyncMe, bool), ClientError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let (read, trail) = check::traced(|| WholeBody::<OutboundSyncMe>::deserialize(&mut de));
+    let (read, trail) = check::traced(reading, || WholeBody::<OutboundSyncMe>::deserialize(&mut de));
     let me = match read {
         Ok(WholeBody(me)) => me,
-        Err(err) => {
-            let detail = match err.classify() {
-                Category::Data => field_problem(&trail.path(), &err),
-                Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
-            };
-            return Err(invalid_response(&detail));
-        }
+        Err(err) => return Err(refused(bytes, &trail, &err)),
     };
     de.end().map_err(|_| invalid_response(not_json(bytes)))?;
-    Ok(me)
+    Ok((me, trail.exact))
+}
+
+/// Out of line: a call with a good body never runs (so never compiles) it.
+#[cold]
+#[inline(never)]
+fn refused(bytes: &[u8], trail: &check::Trail, err: &serde_json::Error) -> ClientError {
+    let detail = match err.classify() {
+        Category::Data => field_problem(&trail.path(), err),
+        Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
+    };
+    invalid_response(&detail)
 }
 
 /// The `message` of an error body, cleaned for quoting: JSON bodies only (never HTML),
@@ -128,10 +141,23 @@ mod tests {
     #[test]
     fn bodies_with_exactly_the_documented_fields_go_to_javascript_as_they_are() {
         assert_eq!(decode_me(DOCUMENTED.as_bytes()).unwrap(), CheckedBody::Exact);
+        let reordered = r#"{"connections":[],"apiKey":{"connectionScope":"connection","scopes":[],"name":"P"},"account":{"email":null,"id":-1}}"#;
+        assert_eq!(decode_me(reordered.as_bytes()).unwrap(), CheckedBody::Exact);
         let extra = with(r#""id": 7, "#, r#""id": 7, "refreshToken": "t", "#);
         assert_eq!(decode_me(extra.as_bytes()).unwrap(), CheckedBody::Read(result(&extra)));
         let absent = with(r#", "email": "you@company.com""#, "");
         assert_eq!(decode_me(absent.as_bytes()).unwrap(), CheckedBody::Read(result(&absent)));
+        // An unknown key in place of an absent one: as many keys as fields, still not exact.
+        let swapped = with(r#", "email": "you@company.com""#, r#", "mail": "you@company.com""#);
+        assert_eq!(decode_me(swapped.as_bytes()).unwrap(), CheckedBody::Read(result(&swapped)));
+        for (from, to) in [
+            (r#""scopes": ["read"]"#, r#""scopes": ["read"], "x": null"#),
+            (r#""organizationDomain": "acme.com""#, r#""organizationDomain": "acme.com", "x": {"y": 1}"#),
+            (r#""connections": ["#, r#""x": [], "connections": ["#),
+        ] {
+            let text = with(from, to);
+            assert_eq!(decode_me(text.as_bytes()).unwrap(), CheckedBody::Read(result(&text)), "{to}");
+        }
     }
 
     #[test]

@@ -8,13 +8,15 @@
 //!
 //! The readers of objects and arrays here also keep the trail of one read (`traced`): the path
 //! of the value that failed (`connections[3].id`), recorded only as an error leaves each field
-//! and element, and whether every object had exactly its documented fields.
+//! and element, and whether every object had exactly its documented fields. A traced read may
+//! also check without keeping the model's text and lists (`Reading::Check`): a body with exactly the
+//! documented fields, the usual case, goes to JavaScript as it is, and its strings need no copy.
 
 use core::fmt;
 use core::marker::PhantomData;
 use std::cell::RefCell;
 
-use serde::de::value::StrDeserializer;
+use serde::de::value::U64Deserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{forward_to_deserialize_any, Deserialize, Serialize};
 
@@ -219,10 +221,16 @@ struct List<S>(Vec<S>);
 impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
     const EXPECTED: &'static str = S::LIST;
 
+    /// A read that only checks keeps no element: the list comes back empty.
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let keep = keeping();
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Check::<S>(PhantomData)).map_err(|e| at(Segment::Index(items.len()), e))? {
-            items.push(item);
+        let mut index = 0;
+        while let Some(item) = seq.next_element_seed(Check::<S>(PhantomData)).map_err(|e| at(Segment::Index(index), e))? {
+            if keep {
+                items.push(item);
+            }
+            index += 1;
         }
         Ok(List(items))
     }
@@ -235,7 +243,7 @@ impl<'de> Shape<'de> for Text {
     const LIST: &'static str = "an array of strings";
 
     fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(Text(s.to_owned()))
+        Ok(Text(kept(s)))
     }
 }
 
@@ -258,7 +266,7 @@ impl<'de> Shape<'de> for NullableString {
     const EXPECTED: &'static str = "a string or null";
 
     fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(NullableString(s.to_owned()))
+        Ok(NullableString(kept(s)))
     }
 }
 
@@ -302,21 +310,6 @@ impl<'de> Shape<'de> for Scope {
     }
 }
 
-/// Every element of an array checked as `S`, none kept: for checks that build nothing.
-pub(crate) struct Each<S>(PhantomData<S>);
-
-impl<'de, S: Shape<'de>> Shape<'de> for Each<S> {
-    const EXPECTED: &'static str = S::LIST;
-
-    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let mut index = 0;
-        while seq.next_element_seed(Check::<S>(PhantomData)).map_err(|e| at(Segment::Index(index), e))?.is_some() {
-            index += 1;
-        }
-        Ok(Each(PhantomData))
-    }
-}
-
 /// One step of a path: an object's field (by its documented name) or an array's element.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Segment {
@@ -331,6 +324,16 @@ pub struct Trail {
     failed_at: Vec<Segment>,
     /// Every object read had each of its documented fields once and nothing else.
     pub exact: bool,
+    keep: bool,
+}
+
+/// What a traced read is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The model as the body has it.
+    Model,
+    /// Only whether the body is right (and exact): strings and lists are checked and left empty.
+    Check,
 }
 
 impl Trail {
@@ -366,8 +369,9 @@ thread_local! {
 }
 
 /// Runs `read` (one body through the checks here) and returns what it left behind.
-pub fn traced<R>(read: impl FnOnce() -> R) -> (R, Trail) {
-    TRAIL.with(|trail| *trail.borrow_mut() = Some(Trail { failed_at: Vec::new(), exact: true }));
+pub fn traced<R>(reading: Reading, read: impl FnOnce() -> R) -> (R, Trail) {
+    let keep = reading == Reading::Model;
+    TRAIL.with(|trail| *trail.borrow_mut() = Some(Trail { failed_at: Vec::new(), exact: true, keep }));
     let result = read();
     let trail = TRAIL.with(|trail| trail.borrow_mut().take()).unwrap_or_default();
     (result, trail)
@@ -382,6 +386,20 @@ fn at<E>(segment: Segment, error: E) -> E {
         }
     });
     error
+}
+
+/// Whether the read keeps what it reads (outside `traced`, it does).
+fn keeping() -> bool {
+    TRAIL.with(|trail| trail.borrow().as_ref().is_none_or(|t| t.keep))
+}
+
+/// A string of the model: copied, unless the read only checks.
+fn kept(s: &str) -> String {
+    if keeping() {
+        s.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 fn not_exact() {
@@ -453,8 +471,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keyed<A> {
     }
 }
 
-/// A key read as a string, handed on to the derive's field seed, with the documented field it
-/// names.
+/// A key read as a string and matched against the documented fields. The derive's field seed
+/// gets the field's index, which derived structs take as readily as its name (an index past the
+/// last is an unknown key, skipped): the name is compared once, here.
 struct Key<K> {
     seed: K,
     fields: &'static [&'static str],
@@ -475,8 +494,9 @@ impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for Key<K> {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        let field = self.fields.iter().copied().find(|name| *name == key);
-        self.seed.deserialize(StrDeserializer::<E>::new(key)).map(|value| (value, field))
+        let index = self.fields.iter().position(|name| *name == key);
+        let value = self.seed.deserialize(U64Deserializer::<E>::new(index.unwrap_or(self.fields.len()) as u64))?;
+        Ok((value, index.map(|i| self.fields[i])))
     }
 }
 

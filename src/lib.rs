@@ -16,7 +16,6 @@ pub mod status;
 // The core: bodies and the model (the documented result, its field checks, reading bodies).
 pub mod body;
 pub mod check;
-pub mod exact;
 pub mod model;
 
 // The core: errors and messages (the error value, codes, classes, every sentence users read).
