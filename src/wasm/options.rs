@@ -46,16 +46,21 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)? })
 }
 
+thread_local! {
+    /// `OPTION_NAMES` as a JS array, made once: a key is looked up in it without crossing into
+    /// wasm memory.
+    static NAMES: js_sys::Array = OPTION_NAMES.iter().map(|name| JsValue::from_str(name)).collect();
+}
+
 /// Every own property that is not an option, unless its value is `undefined` (not given).
 fn refuse_unknown_names(options: &JsValue) -> Result<(), ClientError> {
-    let names = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
-    for name in names.iter() {
-        let Some(name) = name.as_string() else { continue };
-        if OPTION_NAMES.contains(&name.as_str()) {
+    let keys = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
+    for key in keys.iter() {
+        if NAMES.with(|names| names.includes(&key, 0)) {
             continue;
         }
-        if !Reflect::get(options, &JsValue::from_str(&name)).is_ok_and(|v| v.is_undefined()) {
-            return Err(config::unknown_option(&name));
+        if !Reflect::get(options, &key).is_ok_and(|v| v.is_undefined()) {
+            return Err(config::unknown_option(&key.as_string().unwrap_or_default()));
         }
     }
     Ok(())
