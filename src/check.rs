@@ -3,8 +3,10 @@
 //! ("should be a number but is a string"); `body.rs` puts the field's path in front.
 //!
 //! serde's own messages would quote the server's values and name Rust types ("invalid type:
-//! string \"42\", expected i64"), so every kind goes through one visitor, `Check`, and each
-//! `Shape` accepts only the kinds it documents.
+//! string \"42\", expected i64"), so every value goes through one of two visitors: `Scalar`
+//! for every string, number and id field (one visitor type: each is a copy of serde_json's
+//! value reader in the wasm), and `Check` for objects and arrays, whose `Shape` accepts only
+//! the kinds it documents.
 //!
 //! The readers of objects and arrays here also keep the trail of one read (`traced`): the path
 //! of the value that failed (`connections[3].id`), recorded only as an error leaves each field
@@ -14,6 +16,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use serde::de::value::U64Deserializer;
@@ -34,21 +37,35 @@ pub fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<V
 }
 
 pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    read::<List<Text>, D>(d).map(|List(items)| items.into_iter().map(|Text(s)| s).collect())
+    read::<Strings, D>(d).map(|Strings(items)| items)
 }
 
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    read::<Text, D>(d).map(|Text(s)| s)
+    match scalar(d)? {
+        Scalar::Str(s) => Ok(kept(&s)),
+        other => Err(wrong("a string", other.kind())),
+    }
 }
 
 /// An integer literal within JavaScript's safe range. Fractions and exponents are refused even
 /// when whole (`7.0`, `7e0`): ids are integers, and a server writing them otherwise is broken.
 pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    read::<Id, D>(d).map(|Id(n)| n)
+    match scalar(d)? {
+        Scalar::Integer(n) => i64::try_from(n).ok().filter(|n| n.abs() <= MAX_SAFE_INTEGER).ok_or_else(not_safe),
+        Scalar::Float => Err(not_safe()),
+        other => Err(wrong("a number", other.kind())),
+    }
 }
 
 pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionScope, D::Error> {
-    read::<Scope, D>(d).map(|Scope(s)| s)
+    match scalar(d)? {
+        Scalar::Str(s) => match &*s {
+            "account" => Ok(ConnectionScope::Account),
+            "connection" => Ok(ConnectionScope::Connection),
+            _ => Err(de::Error::custom("is neither \"account\" nor \"connection\"")),
+        },
+        other => Err(wrong("\"account\" or \"connection\"", other.kind())),
+    }
 }
 
 /// An error body's `message`: a string, or a list whose strings are joined (NestJS validation
@@ -59,36 +76,112 @@ pub fn message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
 
 /// A value of a documented kind. Each method is one kind of JSON value; the defaults refuse it.
 pub(crate) trait Shape<'de>: Sized {
-    /// What the documentation promises here, for messages: "a string", "an object".
+    /// What the documentation promises here, for messages: "an object", "an array of strings".
     const EXPECTED: &'static str;
-    /// The same, for an array of these.
-    const LIST: &'static str = "an array";
 
     fn map<A: MapAccess<'de>>(_: A) -> Result<Self, A::Error> {
-        Err(wrong::<Self, _>("an object"))
+        Err(wrong(Self::EXPECTED, "an object"))
     }
     fn seq<A: SeqAccess<'de>>(_: A) -> Result<Self, A::Error> {
-        Err(wrong::<Self, _>("an array"))
+        Err(wrong(Self::EXPECTED, "an array"))
     }
     fn string<E: de::Error>(_: &str) -> Result<Self, E> {
-        Err(wrong::<Self, _>("a string"))
+        Err(wrong(Self::EXPECTED, "a string"))
     }
-    fn integer<E: de::Error>(_: i128) -> Result<Self, E> {
-        Err(wrong::<Self, _>("a number"))
+    fn number<E: de::Error>() -> Result<Self, E> {
+        Err(wrong(Self::EXPECTED, "a number"))
     }
-    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
-        Err(wrong::<Self, _>("a number"))
-    }
-    fn boolean<E: de::Error>(_: bool) -> Result<Self, E> {
-        Err(wrong::<Self, _>("a boolean"))
+    fn boolean<E: de::Error>() -> Result<Self, E> {
+        Err(wrong(Self::EXPECTED, "a boolean"))
     }
     fn null<E: de::Error>() -> Result<Self, E> {
-        Err(wrong::<Self, _>("null"))
+        Err(wrong(Self::EXPECTED, "null"))
     }
 }
 
-fn wrong<'de, S: Shape<'de>, E: de::Error>(found: &str) -> E {
-    E::custom(format_args!("should be {} but is {found}", S::EXPECTED))
+fn wrong<E: de::Error>(expected: &str, found: &str) -> E {
+    E::custom(format_args!("should be {expected} but is {found}"))
+}
+
+/// A JSON value as a scalar field sees it: its kind, and a string's text (borrowed from the
+/// body unless it had escapes). An object or array is read past: its kind is all a scalar
+/// field reports.
+enum Scalar<'de> {
+    Str(Cow<'de, str>),
+    Integer(i128),
+    Float,
+    Boolean,
+    Null,
+    Object,
+    Array,
+}
+
+impl Scalar<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::Integer(_) | Scalar::Float => "a number",
+            Scalar::Boolean => "a boolean",
+            Scalar::Null => "null",
+            Scalar::Object => "an object",
+            Scalar::Array => "an array",
+        }
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+    d.deserialize_any(AnyScalar)
+}
+
+/// The visitor of every scalar field.
+struct AnyScalar;
+
+impl<'de> Visitor<'de> for AnyScalar {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Integer(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Integer(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Float)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Boolean)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Object)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Array)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for AnyScalar {
+    type Value = Scalar<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
 pub(crate) fn read<'de, S: Shape<'de>, D: Deserializer<'de>>(d: D) -> Result<S, D::Error> {
@@ -113,17 +206,17 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Check<S> {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<S, E> {
         S::string(v)
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<S, E> {
-        S::integer(v.into())
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<S, E> {
+        S::number()
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<S, E> {
-        S::integer(v.into())
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<S, E> {
+        S::number()
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<S, E> {
-        S::float(v)
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<S, E> {
+        S::number()
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<S, E> {
-        S::boolean(v)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<S, E> {
+        S::boolean()
     }
     fn visit_unit<E: de::Error>(self) -> Result<S, E> {
         S::null()
@@ -141,37 +234,6 @@ impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Check<S> {
     }
 }
 
-/// `S` where the value has `S`'s kind; any other value is read past and dropped.
-struct OrSkip<S>(Option<S>);
-
-impl<'de, S: Shape<'de>> Shape<'de> for OrSkip<S> {
-    const EXPECTED: &'static str = S::EXPECTED;
-
-    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(OrSkip(None))
-    }
-    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(OrSkip(None))
-    }
-    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(OrSkip(S::string::<E>(s).ok()))
-    }
-    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
-        Ok(OrSkip(S::integer::<E>(n).ok()))
-    }
-    fn float<E: de::Error>(x: f64) -> Result<Self, E> {
-        Ok(OrSkip(S::float::<E>(x).ok()))
-    }
-    fn boolean<E: de::Error>(b: bool) -> Result<Self, E> {
-        Ok(OrSkip(S::boolean::<E>(b).ok()))
-    }
-    fn null<E: de::Error>() -> Result<Self, E> {
-        Ok(OrSkip(S::null::<E>().ok()))
-    }
-}
-
 struct Message(Option<String>);
 
 impl<'de> Shape<'de> for Message {
@@ -180,23 +242,24 @@ impl<'de> Shape<'de> for Message {
     fn string<E: de::Error>(s: &str) -> Result<Self, E> {
         Ok(Message(Some(s.to_owned())))
     }
+    /// The strings, joined; elements of other kinds are read past.
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         let mut parts = Vec::new();
-        while let Some(OrSkip(part)) = seq.next_element_seed(Check::<OrSkip<Text>>(PhantomData))? {
-            parts.extend(part.map(|Text(s)| s));
+        while let Some(part) = seq.next_element_seed(AnyScalar)? {
+            if let Scalar::Str(s) = part {
+                parts.push(s);
+            }
         }
         Ok(Message(Some(parts.join("; "))))
     }
-    fn map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        OrSkip::<Text>::map(map).map(|_| Message(None))
-    }
-    fn integer<E: de::Error>(_: i128) -> Result<Self, E> {
+    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Message(None))
     }
-    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
+    fn number<E: de::Error>() -> Result<Self, E> {
         Ok(Message(None))
     }
-    fn boolean<E: de::Error>(_: bool) -> Result<Self, E> {
+    fn boolean<E: de::Error>() -> Result<Self, E> {
         Ok(Message(None))
     }
     fn null<E: de::Error>() -> Result<Self, E> {
@@ -219,7 +282,7 @@ impl<'de, T: Deserialize<'de>> Shape<'de> for Object<T> {
 struct List<S>(Vec<S>);
 
 impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
-    const EXPECTED: &'static str = S::LIST;
+    const EXPECTED: &'static str = "an array";
 
     /// A read that only checks keeps no element: the list comes back empty.
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
@@ -236,14 +299,25 @@ impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
     }
 }
 
-struct Text(String);
+/// An array of strings (a key's scopes), each element checked as a scalar.
+struct Strings(Vec<String>);
 
-impl<'de> Shape<'de> for Text {
-    const EXPECTED: &'static str = "a string";
-    const LIST: &'static str = "an array of strings";
+impl<'de> Shape<'de> for Strings {
+    const EXPECTED: &'static str = "an array of strings";
 
-    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(Text(kept(s)))
+    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let keep = keeping();
+        let mut items = Vec::new();
+        let mut index = 0;
+        while let Some(item) = seq.next_element_seed(AnyScalar)? {
+            match item {
+                Scalar::Str(s) if keep => items.push(s.into_owned()),
+                Scalar::Str(_) => {}
+                other => return Err(at(Segment::Index(index), wrong("a string", other.kind()))),
+            }
+            index += 1;
+        }
+        Ok(Strings(items))
     }
 }
 
@@ -262,52 +336,17 @@ impl core::ops::Deref for NullableString {
     }
 }
 
-impl<'de> Shape<'de> for NullableString {
-    const EXPECTED: &'static str = "a string or null";
-
-    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(NullableString(kept(s)))
-    }
-}
-
 impl<'de> Deserialize<'de> for NullableString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read(d)
-    }
-}
-
-pub(crate) struct Id(pub i64);
-
-impl<'de> Shape<'de> for Id {
-    const EXPECTED: &'static str = "a number";
-
-    fn integer<E: de::Error>(n: i128) -> Result<Self, E> {
-        match i64::try_from(n) {
-            Ok(n) if n.abs() <= MAX_SAFE_INTEGER => Ok(Id(n)),
-            _ => Err(not_safe()),
+        match scalar(d)? {
+            Scalar::Str(s) => Ok(NullableString(kept(&s))),
+            other => Err(wrong("a string or null", other.kind())),
         }
-    }
-    fn float<E: de::Error>(_: f64) -> Result<Self, E> {
-        Err(not_safe())
     }
 }
 
 fn not_safe<E: de::Error>() -> E {
     E::custom("is not an integer within JavaScript's safe range")
-}
-
-pub(crate) struct Scope(pub ConnectionScope);
-
-impl<'de> Shape<'de> for Scope {
-    const EXPECTED: &'static str = "\"account\" or \"connection\"";
-
-    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        match s {
-            "account" => Ok(Scope(ConnectionScope::Account)),
-            "connection" => Ok(Scope(ConnectionScope::Connection)),
-            _ => Err(E::custom("is neither \"account\" nor \"connection\"")),
-        }
-    }
 }
 
 /// One step of a path: an object's field (by its documented name) or an array's element.
