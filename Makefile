@@ -13,7 +13,7 @@ WASM := outboundsync_core_bg.wasm
 # and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
 # the native core use stable.
 export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
-SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
+SOURCES := $(shell find src js -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs README.md
 
 .PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
@@ -39,12 +39,14 @@ pkg: tools pkg/package.json
 
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
+# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
 	wasm-opt -Oz -ocimfs 20 --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
+	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
 	node scripts/assemble-pkg.mjs
 
 test-native:
