@@ -162,6 +162,32 @@ fn documented(body: &Value) -> Option<Value> {
     }))
 }
 
+/// HTTP-dates in the three forms RFC 9110 names, built from a moment in 1970..9999 (so every
+/// field agrees, weekday included), then maybe one character replaced, and whitespace around
+/// them: for comparing
+/// src/retry_after.rs with the httpdate crate it replaced.
+fn http_dates() -> impl Strategy<Value = String> {
+    const EDITS: &[char] = &[' ', ',', ':', '-', '0', '1', '2', '3', '9', 'x', 'J', '\t', '\u{b}'];
+    const AROUND: &[&str] = &["", " ", "\t", "\u{b}", "\r\n"];
+    let around = (prop::sample::select(AROUND), prop::sample::select(AROUND));
+    (0u64..253_402_300_800, 0usize..3, proptest::option::of((any::<prop::sample::Index>(), prop::sample::select(EDITS))), around)
+        .prop_map(|(secs, form, edit, (before, after))| {
+            let imf = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+            let (weekday, day, month, year, time) = (&imf[0..3], &imf[5..7], &imf[8..11], &imf[12..16], &imf[17..25]);
+            let long = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].into_iter().find(|d| d.starts_with(weekday)).unwrap();
+            let mut text = match form {
+                0 => imf.clone(),
+                1 => format!("{long}, {day}-{month}-{} {time} GMT", &year[2..]),
+                _ => format!("{weekday} {month} {:>2} {time} {year}", day.trim_start_matches('0')),
+            };
+            if let Some((at, c)) = edit {
+                let at = at.index(text.len());
+                text.replace_range(at..at + 1, &c.to_string());
+            }
+            [before, &text, after].concat()
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -190,6 +216,12 @@ proptest! {
             prop_assert!(!message.is_empty() && message.chars().count() <= 301);
             prop_assert!(!message.chars().any(char::is_control));
         }
+    }
+
+    #[test]
+    fn http_dates_are_read_as_the_httpdate_crate_reads_them(text in prop_oneof![http_dates(), input()]) {
+        let theirs = httpdate::parse_http_date(&text).ok().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
+        prop_assert_eq!(retry_after::http_date(&text), theirs, "{:?}", text);
     }
 
     #[test]
