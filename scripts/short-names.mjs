@@ -5,13 +5,15 @@
 // the .wasm that only these two files ever read. Imports become `$0`, `$1`, ... (the glue's
 // function of that name), exports the glue calls as `wasm.<name>` become `_0`, `_1`, ...;
 // `memory`, `__wbindgen_start` (the loaders use them), the glue's own exports and exports the
-// glue never calls keep their names, and so does the import module (assemble-pkg maps it to
-// the glue).
+// glue never calls keep their names. The module the glue's functions are imported from,
+// `./outboundsync_core_bg.js` in each of the hundred imports, becomes `g` (GLUE_MODULE in
+// assemble-pkg, which hands it the glue).
 //   node scripts/short-names.mjs build/bindgen/outboundsync_core_bg.wasm build/bindgen/outboundsync_core_bg.js
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [wasmPath, gluePath] = process.argv.slice(2);
 const GLUE_MODULE = './outboundsync_core_bg.js';
+const SHORT_MODULE = 'g';
 const KEEP = new Set(['memory', '__wbindgen_start']);
 const bytes = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, 'utf8');
@@ -71,7 +73,7 @@ function imports(body) {
   let next = 0;
   const total = body.length;
   while (r.pos < total) {
-    const module = r.name();
+    let module = r.name();
     let field = r.name();
     const descStart = r.pos;
     const kind = r.byte();
@@ -88,6 +90,7 @@ function imports(body) {
       else glue += `export { ${field} as ${short} };\n`;
       field = short;
     }
+    if (module === GLUE_MODULE) module = SHORT_MODULE;
     parts.push(name(module), name(field), body.subarray(descStart, r.pos));
   }
   return Buffer.concat(parts);
