@@ -244,13 +244,17 @@ impl<'de> Shape<'de> for Message {
     }
     /// The strings, joined; elements of other kinds are read past.
     fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let mut parts = Vec::new();
+        let (mut joined, mut parts) = (String::new(), 0);
         while let Some(part) = seq.next_element_seed(AnyScalar)? {
             if let Scalar::Str(s) = part {
-                parts.push(s);
+                if parts > 0 {
+                    joined.push_str("; ");
+                }
+                joined.push_str(&s);
+                parts += 1;
             }
         }
-        Ok(Message(Some(parts.join("; "))))
+        Ok(Message(Some(joined)))
     }
     fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
