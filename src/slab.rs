@@ -11,11 +11,16 @@ pub struct Slab<T> {
 
 impl<T> Default for Slab<T> {
     fn default() -> Self {
-        Slab { slots: Vec::new(), free: Vec::new() }
+        Slab::new()
     }
 }
 
 impl<T> Slab<T> {
+    /// `const`, so a thread-local slab needs no code to start it.
+    pub const fn new() -> Self {
+        Slab { slots: Vec::new(), free: Vec::new() }
+    }
+
     pub fn insert(&mut self, value: T) -> u32 {
         match self.free.pop() {
             Some(handle) => {

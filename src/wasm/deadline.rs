@@ -45,7 +45,7 @@ thread_local! {
             settle(Stop::Elapsed);
         }
     });
-    static RUNNING: RefCell<Slab<Settle>> = RefCell::new(Slab::default());
+    static RUNNING: RefCell<Slab<Settle>> = const { RefCell::new(Slab::new()) };
 }
 
 pub struct Deadline {
