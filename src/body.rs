@@ -10,7 +10,7 @@ use serde_json::error::Category;
 use crate::check::{self, Reading, WholeBody};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::model::{ErrorBody, OutboundSyncMe};
+use crate::model::OutboundSyncMe;
 use crate::text;
 
 /// Server text quoted in an error is cut to this many characters.
@@ -69,8 +69,10 @@ fn refused(bytes: &[u8], trail: &check::Trail, err: &serde_json::Error) -> Clien
 /// `redact` applied before anything is cut (so no part of a secret survives at the cut),
 /// control characters dropped, cut to a readable length.
 pub fn server_message(bytes: &[u8], redact: impl FnOnce(String) -> String) -> Option<String> {
-    let WholeBody(body) = serde_json::from_slice::<WholeBody<ErrorBody>>(bytes).ok()?;
-    text::clean(&redact(body.message?), MAX_SERVER_MESSAGE_CHARS)
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let message = check::error_message(&mut de).ok()?;
+    de.end().ok()?;
+    text::clean(&redact(message?), MAX_SERVER_MESSAGE_CHARS)
 }
 
 /// The error for a 200 body that is not the documented JSON; `detail` says what is wrong.
@@ -291,6 +293,9 @@ mod tests {
         assert_eq!(read(r#"{"message":"  "}"#), None);
         assert_eq!(read(r#"{"message":42}"#), None);
         assert_eq!(read(r#"{"message":"x""#), None);
+        assert_eq!(read(r#"{"message":"a","message":"b"}"#), None, "a repeated message is refused, not picked");
+        assert_eq!(read(r#"{"error":{"message":"inner"},"message":"outer"}"#).as_deref(), Some("outer"));
+        assert_eq!(read(r#"{"message":"kept"} x"#), None);
         let long = read(&format!(r#"{{"message":"{}"}}"#, "x".repeat(1000))).unwrap();
         assert_eq!(long.chars().count(), 301);
     }

@@ -68,10 +68,13 @@ pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionSco
     }
 }
 
-/// An error body's `message`: a string, or a list whose strings are joined (NestJS validation
-/// errors); anything else reads as absent.
-pub fn message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    read::<Message, D>(d).map(|Message(s)| s)
+/// An error body's `message` (`{"statusCode": 401, "message": "Invalid API key", "error":
+/// "Unauthorized"}`): a string, or a list whose strings are joined (NestJS validation errors);
+/// of another kind, or absent, it reads as `None`. Other fields are read past, never kept; a
+/// body that is not an object, or repeats `message`, is refused. Read by hand rather than
+/// through a derived struct: a struct of one field would cost a reader of its own.
+pub fn error_message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    read::<ErrorMessage, D>(d).map(|ErrorMessage(m)| m)
 }
 
 /// A value of a documented kind. Each method is one kind of JSON value; the defaults refuse it.
@@ -268,6 +271,48 @@ impl<'de> Shape<'de> for Message {
     }
     fn null<E: de::Error>() -> Result<Self, E> {
         Ok(Message(None))
+    }
+}
+
+struct ErrorMessage(Option<String>);
+
+impl<'de> Shape<'de> for ErrorMessage {
+    const EXPECTED: &'static str = "an object";
+
+    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut message = None;
+        while let Some(is_message) = map.next_key_seed(IsMessage)? {
+            if !is_message {
+                map.next_value::<IgnoredAny>()?;
+            } else if message.is_some() {
+                return Err(de::Error::custom("duplicate field `message`"));
+            } else {
+                message = Some(map.next_value_seed(Check::<Message>(PhantomData))?.0);
+            }
+        }
+        Ok(ErrorMessage(message.flatten()))
+    }
+}
+
+/// Whether a key is `message`.
+struct IsMessage;
+
+impl<'de> DeserializeSeed<'de> for IsMessage {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsMessage {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == "message")
     }
 }
 
