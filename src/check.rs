@@ -37,7 +37,11 @@ pub fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<V
 }
 
 pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    read::<Strings, D>(d).map(|Strings(items)| items)
+    match scalar(d)? {
+        Scalar::Array(Strings { items, other: None }) => Ok(if keeping() { items.into_iter().map(Cow::into_owned).collect() } else { Vec::new() }),
+        Scalar::Array(Strings { other: Some((index, kind)), .. }) => Err(at(Segment::Index(index), wrong("a string", kind))),
+        other => Err(wrong("an array of strings", other.kind())),
+    }
 }
 
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -51,7 +55,8 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 /// when whole (`7.0`, `7e0`): ids are integers, and a server writing them otherwise is broken.
 pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     match scalar(d)? {
-        Scalar::Integer(n) => i64::try_from(n).ok().filter(|n| n.abs() <= MAX_SAFE_INTEGER).ok_or_else(not_safe),
+        Scalar::Integer(Some(n)) if n.abs() <= MAX_SAFE_INTEGER => Ok(n),
+        Scalar::Integer(_) => Err(not_safe()),
         Scalar::Float => Err(not_safe()),
         other => Err(wrong("a number", other.kind())),
     }
@@ -107,16 +112,24 @@ fn wrong<E: de::Error>(expected: &str, found: &str) -> E {
 }
 
 /// A JSON value as a scalar field sees it: its kind, and a string's text (borrowed from the
-/// body unless it had escapes). An object or array is read past: its kind is all a scalar
-/// field reports.
+/// body unless it had escapes). An object is read past: its kind is all a scalar field
+/// reports; an array keeps its strings, for the fields that are arrays of strings (a key's
+/// scopes, an error's message).
 enum Scalar<'de> {
     Str(Cow<'de, str>),
-    Integer(i128),
+    /// `None`: a whole number beyond `i64`.
+    Integer(Option<i64>),
     Float,
     Boolean,
     Null,
     Object,
-    Array,
+    Array(Strings<'de>),
+}
+
+/// An array's string elements, and the first element that is not a string (index, kind).
+struct Strings<'de> {
+    items: Vec<Cow<'de, str>>,
+    other: Option<(usize, &'static str)>,
 }
 
 impl Scalar<'_> {
@@ -127,7 +140,7 @@ impl Scalar<'_> {
             Scalar::Boolean => "a boolean",
             Scalar::Null => "null",
             Scalar::Object => "an object",
-            Scalar::Array => "an array",
+            Scalar::Array(_) => "an array",
         }
     }
 }
@@ -152,10 +165,10 @@ impl<'de> Visitor<'de> for AnyScalar {
         Ok(Scalar::Str(Cow::Owned(v.to_owned())))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Integer(v.into()))
+        Ok(Scalar::Integer(Some(v)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Integer(v.into()))
+        Ok(Scalar::Integer(i64::try_from(v).ok()))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar<'de>, E> {
         Ok(Scalar::Float)
@@ -174,8 +187,17 @@ impl<'de> Visitor<'de> for AnyScalar {
         Ok(Scalar::Object)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Array)
+        let (mut items, mut other, mut index) = (Vec::new(), None, 0);
+        while let Some(item) = seq.next_element_seed(AnyScalar)? {
+            match item {
+                Scalar::Str(s) => items.push(s),
+                item => {
+                    other = other.or(Some((index, item.kind())));
+                }
+            }
+            index += 1;
+        }
+        Ok(Scalar::Array(Strings { items, other }))
     }
 }
 
@@ -237,43 +259,6 @@ impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Check<S> {
     }
 }
 
-struct Message(Option<String>);
-
-impl<'de> Shape<'de> for Message {
-    const EXPECTED: &'static str = "a string or an array of strings";
-
-    fn string<E: de::Error>(s: &str) -> Result<Self, E> {
-        Ok(Message(Some(s.to_owned())))
-    }
-    /// The strings, joined; elements of other kinds are read past.
-    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let (mut joined, mut parts) = (String::new(), 0);
-        while let Some(part) = seq.next_element_seed(AnyScalar)? {
-            if let Scalar::Str(s) = part {
-                if parts > 0 {
-                    joined.push_str("; ");
-                }
-                joined.push_str(&s);
-                parts += 1;
-            }
-        }
-        Ok(Message(Some(joined)))
-    }
-    fn map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Message(None))
-    }
-    fn number<E: de::Error>() -> Result<Self, E> {
-        Ok(Message(None))
-    }
-    fn boolean<E: de::Error>() -> Result<Self, E> {
-        Ok(Message(None))
-    }
-    fn null<E: de::Error>() -> Result<Self, E> {
-        Ok(Message(None))
-    }
-}
-
 struct ErrorMessage(Option<String>);
 
 impl<'de> Shape<'de> for ErrorMessage {
@@ -287,7 +272,18 @@ impl<'de> Shape<'de> for ErrorMessage {
             } else if message.is_some() {
                 return Err(de::Error::custom("duplicate field `message`"));
             } else {
-                message = Some(map.next_value_seed(Check::<Message>(PhantomData))?.0);
+                message = Some(match map.next_value_seed(AnyScalar)? {
+                    Scalar::Str(s) => Some(s.into_owned()),
+                    // Joined by hand: `join` over `Cow`s is another copy of it in the wasm.
+                    Scalar::Array(Strings { items, .. }) => Some(items.iter().enumerate().fold(String::new(), |mut joined, (i, part)| {
+                        if i > 0 {
+                            joined.push_str("; ");
+                        }
+                        joined.push_str(part);
+                        joined
+                    })),
+                    _ => None,
+                });
             }
         }
         Ok(ErrorMessage(message.flatten()))
@@ -345,28 +341,6 @@ impl<'de, S: Shape<'de>> Shape<'de> for List<S> {
             index += 1;
         }
         Ok(List(items))
-    }
-}
-
-/// An array of strings (a key's scopes), each element checked as a scalar.
-struct Strings(Vec<String>);
-
-impl<'de> Shape<'de> for Strings {
-    const EXPECTED: &'static str = "an array of strings";
-
-    fn seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
-        let keep = keeping();
-        let mut items = Vec::new();
-        let mut index = 0;
-        while let Some(item) = seq.next_element_seed(AnyScalar)? {
-            match item {
-                Scalar::Str(s) if keep => items.push(s.into_owned()),
-                Scalar::Str(_) => {}
-                other => return Err(at(Segment::Index(index), wrong("a string", other.kind()))),
-            }
-            index += 1;
-        }
-        Ok(Strings(items))
     }
 }
 
