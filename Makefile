@@ -39,6 +39,7 @@ pkg: tools pkg/package.json
 
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
+# --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
 # short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
