@@ -9,10 +9,11 @@ export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)
 
 WASM := outboundsync_core_bg.wasm
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
-# leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps
-# (BENCHMARKS.md). Tests and the native core use stable.
+# leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps,
+# and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
+# the native core use stable.
 export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
-SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs README.md
+SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs README.md
 
 .PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
@@ -46,12 +47,15 @@ pkg: tools pkg/package.json
 
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
+# --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
+# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
-	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" CARGO_TARGET_DIR=target/shipped \
+	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	wasm-opt -Oz -ocimfs 20 --strip-debug --strip-producers build/bindgen/$(WASM) -o build/bindgen/$(WASM)
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
+	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
 	node scripts/assemble-pkg.mjs
 
 test-native:

@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bindgen = join(root, 'build', 'bindgen');
 const pkg = join(root, 'pkg');
 const WASM = 'outboundsync_core_bg.wasm';
-const GLUE_MODULE = './outboundsync_core_bg.js';
+// The module the .wasm imports the glue's functions from, as scripts/short-names.mjs names it.
+const GLUE_MODULE = 'g';
 
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(join(pkg, 'bin'), { recursive: true });

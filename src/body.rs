@@ -1,15 +1,16 @@
-//! Reading response bodies with serde_json: the 200 body checked for exactly the documented
-//! fields (`exact.rs`) or read into the model (`OutboundSyncMe`), with an error that names the
-//! first bad field's path (`connections[3].id`, from serde_path_to_error); error bodies down to
-//! their `message`.
+//! Reading response bodies with serde_json: the 200 body read into the model
+//! (`OutboundSyncMe`), with an error that names the first bad field's path
+//! (`connections[3].id`, from the trail `check.rs`'s readers keep) and, when it had exactly the
+//! documented fields, a note that JavaScript may parse it itself; error bodies down to their
+//! `message`.
 
+use serde::Deserialize;
 use serde_json::error::Category;
 
-use crate::check::WholeBody;
+use crate::check::{self, Reading, WholeBody};
 use crate::error::{ClientError, ErrorCode};
-use crate::exact;
 use crate::messages;
-use crate::model::{ErrorBody, OutboundSyncMe};
+use crate::model::OutboundSyncMe;
 use crate::text;
 
 /// Server text quoted in an error is cut to this many characters.
@@ -18,44 +19,60 @@ const MAX_SERVER_MESSAGE_CHARS: usize = 300;
 /// A 200 body that passed the checks, and how JavaScript gets its result.
 #[derive(Debug, PartialEq)]
 pub enum CheckedBody {
-    /// Exactly the documented fields: `JSON.parse` of the body itself is the result.
+    /// Each documented field exactly once and nothing else: `JSON.parse` of the body itself is
+    /// the result (the same values as the model, in the body's key order).
     Exact,
     /// The documented fields, read from a body with extra or absent ones.
     Read(OutboundSyncMe),
 }
 
+/// Checked first without copying its text; only a body that is not exact is read again into
+/// the model (the same readers, keeping the text).
 pub fn decode_me(bytes: &[u8]) -> Result<CheckedBody, ClientError> {
-    if exact::is_exact(bytes) {
+    if read(bytes, Reading::Check)?.1 {
         return Ok(CheckedBody::Exact);
     }
     read_me(bytes).map(CheckedBody::Read)
 }
 
 /// The documented fields of a 200 body; unknown fields are dropped, absent nullable fields
-/// read as `null`. Out of line, so a first call with an exact body never compiles it.
-#[inline(never)]
+/// read as `null`.
 pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
+    read(bytes, Reading::Model).map(|(me, _)| me)
+}
+
+/// The model (its strings empty for `Reading::Check`), and whether the body had exactly the
+/// documented fields.
+fn read(bytes: &[u8], reading: Reading) -> Result<(OutboundSyncMe, bool), ClientError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let me = match serde_path_to_error::deserialize::<_, WholeBody<OutboundSyncMe>>(&mut de) {
+    let (read, trail) = check::traced(reading, || WholeBody::<OutboundSyncMe>::deserialize(&mut de));
+    let me = match read {
         Ok(WholeBody(me)) => me,
-        Err(err) => {
-            let detail = match err.inner().classify() {
-                Category::Data => field_problem(&err.path().to_string(), err.inner()),
-                Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
-            };
-            return Err(invalid_response(&detail));
-        }
+        Err(err) => return Err(refused(bytes, &trail, &err)),
     };
     de.end().map_err(|_| invalid_response(not_json(bytes)))?;
-    Ok(me)
+    Ok((me, trail.exact))
+}
+
+/// Out of line: a call with a good body never runs (so never compiles) it.
+#[cold]
+#[inline(never)]
+fn refused(bytes: &[u8], trail: &check::Trail, err: &serde_json::Error) -> ClientError {
+    let detail = match err.classify() {
+        Category::Data => field_problem(&trail.path(), err),
+        Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
+    };
+    invalid_response(&detail)
 }
 
 /// The `message` of an error body, cleaned for quoting: JSON bodies only (never HTML),
 /// `redact` applied before anything is cut (so no part of a secret survives at the cut),
 /// control characters dropped, cut to a readable length.
 pub fn server_message(bytes: &[u8], redact: impl FnOnce(String) -> String) -> Option<String> {
-    let WholeBody(body) = serde_json::from_slice::<WholeBody<ErrorBody>>(bytes).ok()?;
-    text::clean(&redact(body.message?), MAX_SERVER_MESSAGE_CHARS)
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let message = check::error_message(&mut de).ok()?;
+    de.end().ok()?;
+    text::clean(&redact(message?), MAX_SERVER_MESSAGE_CHARS)
 }
 
 /// The error for a 200 body that is not the documented JSON; `detail` says what is wrong.
@@ -65,7 +82,7 @@ pub(crate) fn invalid_response(detail: &str) -> ClientError {
     error
 }
 
-/// `path` is serde_path_to_error's (`.` for the body itself). The checks in `check.rs` write
+/// `path` is the trail's (`.` for the body itself). The checks in `check.rs` write
 /// what follows the path; the two problems derived structs report themselves are serde's
 /// `missing field` and `duplicate field`, which name the field inside the path's object.
 fn field_problem(path: &str, error: &serde_json::Error) -> String {
@@ -126,10 +143,23 @@ mod tests {
     #[test]
     fn bodies_with_exactly_the_documented_fields_go_to_javascript_as_they_are() {
         assert_eq!(decode_me(DOCUMENTED.as_bytes()).unwrap(), CheckedBody::Exact);
+        let reordered = r#"{"connections":[],"apiKey":{"connectionScope":"connection","scopes":[],"name":"P"},"account":{"email":null,"id":-1}}"#;
+        assert_eq!(decode_me(reordered.as_bytes()).unwrap(), CheckedBody::Exact);
         let extra = with(r#""id": 7, "#, r#""id": 7, "refreshToken": "t", "#);
         assert_eq!(decode_me(extra.as_bytes()).unwrap(), CheckedBody::Read(result(&extra)));
         let absent = with(r#", "email": "you@company.com""#, "");
         assert_eq!(decode_me(absent.as_bytes()).unwrap(), CheckedBody::Read(result(&absent)));
+        // An unknown key in place of an absent one: as many keys as fields, still not exact.
+        let swapped = with(r#", "email": "you@company.com""#, r#", "mail": "you@company.com""#);
+        assert_eq!(decode_me(swapped.as_bytes()).unwrap(), CheckedBody::Read(result(&swapped)));
+        for (from, to) in [
+            (r#""scopes": ["read"]"#, r#""scopes": ["read"], "x": null"#),
+            (r#""organizationDomain": "acme.com""#, r#""organizationDomain": "acme.com", "x": {"y": 1}"#),
+            (r#""connections": ["#, r#""x": [], "connections": ["#),
+        ] {
+            let text = with(from, to);
+            assert_eq!(decode_me(text.as_bytes()).unwrap(), CheckedBody::Read(result(&text)), "{to}");
+        }
     }
 
     #[test]
@@ -263,6 +293,9 @@ mod tests {
         assert_eq!(read(r#"{"message":"  "}"#), None);
         assert_eq!(read(r#"{"message":42}"#), None);
         assert_eq!(read(r#"{"message":"x""#), None);
+        assert_eq!(read(r#"{"message":"a","message":"b"}"#), None, "a repeated message is refused, not picked");
+        assert_eq!(read(r#"{"error":{"message":"inner"},"message":"outer"}"#).as_deref(), Some("outer"));
+        assert_eq!(read(r#"{"message":"kept"} x"#), None);
         let long = read(&format!(r#"{{"message":"{}"}}"#, "x".repeat(1000))).unwrap();
         assert_eq!(long.chars().count(), 301);
     }

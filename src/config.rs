@@ -72,7 +72,7 @@ impl OptionValue {
     fn type_name(&self) -> String {
         match self {
             OptionValue::Absent => "undefined".into(),
-            OptionValue::Number(n) => format!("the number {n}"),
+            OptionValue::Number(n) => ["the number ", &messages::number(*n)].concat(),
             OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
             OptionValue::Str(_) => "a string".into(),
             OptionValue::Other(t) => (*t).into(),

@@ -16,7 +16,6 @@ pub mod status;
 // The core: bodies and the model (the documented result, its field checks, reading bodies).
 pub mod body;
 pub mod check;
-pub mod exact;
 pub mod model;
 
 // The core: errors and messages (the error value, codes, classes, every sentence users read).
@@ -25,9 +24,11 @@ pub mod messages;
 pub mod text;
 
 // The core: cache, store and log (what `cacheTtlMs` remembers; what `cacheStore` shares across
-// instances; the log levels and every log line).
+// instances; the log levels and every log line), and the slab the boundary keeps its running
+// deadlines in.
 pub mod cache;
 pub mod log;
+pub mod slab;
 pub mod store;
 
 // The boundary: the exported functions, and everything that touches JavaScript.

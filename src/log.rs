@@ -3,6 +3,7 @@
 //! hint at most. The boundary decides nothing but which logger method gets a line.
 
 use crate::error::ClientError;
+use crate::messages;
 
 /// Ordered: a level shows its own lines and those of every level before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,13 +63,13 @@ pub fn attempt(url: &str, attempt: u32, seen: Seen<'_>, duration_ms: f64) -> Str
         Seen::Failed => "failed before a response".into(),
         Seen::TimedOut => "timed out".into(),
     };
-    format!("{PREFIX}GET {url} attempt {attempt}: {got} in {} ms", duration_ms.max(0.0).round())
+    format!("{PREFIX}GET {url} attempt {attempt}: {got} in {} ms", messages::number(duration_ms.max(0.0).round()))
 }
 
 /// Warn: a retry, with the failure that caused it and the wait before it.
 pub fn retry(error: &ClientError, wait_ms: f64) -> String {
     let status = error.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-    format!("{PREFIX}attempt {} failed with {}{status}; retrying in {} ms", error.attempts, error.code.as_str(), wait_ms.max(0.0).round())
+    format!("{PREFIX}attempt {} failed with {}{status}; retrying in {} ms", error.attempts, error.code.as_str(), messages::number(wait_ms.max(0.0).round()))
 }
 
 /// Error: the call's final error.
@@ -78,7 +79,7 @@ pub fn failed(error: &ClientError) -> String {
 
 /// Info: a result served from the cache.
 pub fn cache_hit(key_hint: Option<&str>, age_ms: f64) -> String {
-    format!("{PREFIX}cache hit for {}: a result from {} ms ago, no request sent", shown(key_hint), age_ms.max(0.0).round())
+    format!("{PREFIX}cache hit for {}: a result from {} ms ago, no request sent", shown(key_hint), messages::number(age_ms.max(0.0).round()))
 }
 
 /// Info: a call waiting for the same key's request already in flight.
@@ -94,12 +95,12 @@ pub fn shared_lost(key_hint: Option<&str>) -> String {
 
 /// Info: a call held back by a remembered 429.
 pub fn held_back(key_hint: Option<&str>, seconds_left: f64) -> String {
-    format!("{PREFIX}rate limited for {} for {seconds_left} more seconds (the server's Retry-After): no request sent", shown(key_hint))
+    format!("{PREFIX}rate limited for {} for {} more seconds (the server's Retry-After): no request sent", shown(key_hint), messages::number(seconds_left))
 }
 
 /// Info: a result read from the `cacheStore`, written by this or another instance.
 pub fn store_hit(key_hint: Option<&str>, age_ms: f64) -> String {
-    format!("{PREFIX}cacheStore hit for {}: a result from {} ms ago, no request sent", shown(key_hint), age_ms.max(0.0).round())
+    format!("{PREFIX}cacheStore hit for {}: a result from {} ms ago, no request sent", shown(key_hint), messages::number(age_ms.max(0.0).round()))
 }
 
 /// How the `cacheStore` failed. Its own error is never shown: it can hold a connection URL
@@ -117,7 +118,7 @@ pub enum StoreFailure {
 pub fn store_failed(failure: StoreFailure) -> String {
     let how = match failure {
         StoreFailure::Threw => "threw or rejected".to_owned(),
-        StoreFailure::TimedOut => format!("did not answer within {} ms", crate::store::TIMEOUT_MS),
+        StoreFailure::TimedOut => format!("did not answer within {} ms", messages::number(crate::store::TIMEOUT_MS)),
     };
     format!(
         "{PREFIX}the cacheStore {how}, so calls go to the API without it until it works again (its error is not shown: it can hold a connection URL with a password)"

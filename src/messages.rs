@@ -158,7 +158,7 @@ pub fn network_error(origin: &str, detail: Option<&str>, attempts: u32) -> Strin
 pub fn timeout(timeout_ms: f64, attempts: u32) -> String {
     [
         "The OutboundSync request timed out: no complete answer within timeoutMs = ",
-        &timeout_ms.to_string(),
+        &number(timeout_ms),
         " ms ",
         &after_attempts(attempts),
         ". Check the network, or raise timeoutMs.",
@@ -182,8 +182,62 @@ fn seconds_text(seconds: f64) -> String {
     if seconds == 1.0 {
         "1 second".into()
     } else {
-        format!("{seconds} seconds")
+        [&number(seconds), " seconds"].concat()
     }
+}
+
+/// A number as messages and log lines show it: as JavaScript writes it when it is whole,
+/// `NaN` or infinite, and otherwise to 15 significant digits (6 in exponent form, below
+/// 1e-15 and from 1e19 up). Core's float formatting would cost about 8 KB of wasm for what
+/// only these numbers need.
+pub fn number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let a = n.abs();
+    if a.is_infinite() {
+        return [sign, "Infinity"].concat();
+    }
+    if a < 1e19 {
+        let fixed = fixed(a, 15);
+        if fixed != "0" || a == 0.0 {
+            return if fixed == "0" { fixed } else { [sign, &fixed].concat() };
+        }
+    }
+    // Exponent form: the mantissa brought into [1, 10) by steps of 10.
+    let (mut m, mut e) = (a, 0i32);
+    while m >= 10.0 {
+        m /= 10.0;
+        e += 1;
+    }
+    while m < 1.0 {
+        m *= 10.0;
+        e -= 1;
+    }
+    let exponent = if e < 0 { ["-", &e.unsigned_abs().to_string()].concat() } else { ["+", &e.to_string()].concat() };
+    [sign, &fixed(m, 6), "e", &exponent].concat()
+}
+
+/// `a` (finite, at least 0, below 1e19) to `digits` significant digits, trailing zeros dropped.
+fn fixed(a: f64, digits: u32) -> String {
+    let mut whole = a.trunc() as u64;
+    let shown = if whole == 0 { 0 } else { whole.ilog10() + 1 };
+    let decimals = digits.saturating_sub(shown);
+    let scale = 10u64.pow(decimals);
+    let mut part = ((a - a.trunc()) * scale as f64).round() as u64;
+    if part >= scale {
+        whole += 1;
+        part -= scale;
+    }
+    let mut text = whole.to_string();
+    if part > 0 {
+        let digits = part.to_string();
+        text.push('.');
+        text.extend(core::iter::repeat_n('0', decimals as usize - digits.len()));
+        text.push_str(digits.trim_end_matches('0'));
+    }
+    text
 }
 
 fn quoted(server_message: Option<&str>) -> String {
@@ -227,6 +281,23 @@ mod tests {
         assert!(unexpected_status(404, Some("Not Found")).contains("HTTP 404 (\"Not Found\")"));
         assert!(unexpected_redirect(301).contains("a redirect (HTTP 301)"));
         assert!(timeout(300.0, 2).contains("timeoutMs = 300 ms after 2 attempts"));
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them_without_core_float_formatting() {
+        let cases: [(f64, &str); 20] = [
+            (0.0, "0"), (-0.0, "0"), (42.0, "42"), (-5.0, "-5"), (30_000.0, "30000"), (2_147_483_647.0, "2147483647"),
+            (1.5, "1.5"), (0.1, "0.1"), (0.3, "0.3"), (-0.25, "-0.25"), (2.0000001, "2.0000001"), (123_456.789, "123456.789"),
+            (1e-7, "0.0000001"), (9_007_199_254_740_993.0, "9007199254740992"), (1e21, "1e+21"), (1e300, "1e+300"),
+            (-1e-20, "-1e-20"), (f64::NAN, "NaN"), (f64::INFINITY, "Infinity"), (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(number(n), text, "{n:e}");
+        }
+        assert_eq!(number(0.999_999_999_999_999_9), "1");
+        assert_eq!(number(f64::MIN_POSITIVE), "2.22507e-308");
+        assert_eq!(number(5e-324), "4.94066e-324");
+        assert_eq!(number(f64::MAX), "1.79769e+308");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The documented `/me` result and error body, as serde types. Bodies are read into these
+//! The documented `/me` result, as serde types. Bodies are read into these
 //! (`body.rs`); results cross to JavaScript from them (serde-wasm-bindgen), and the result
 //! types of the package's `index.d.ts` are generated from them (tsify).
 //!
@@ -81,14 +81,4 @@ pub struct Connection {
     /// CRM organization domain, when OutboundSync has one.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub organization_domain: Option<NullableString>,
-}
-
-/// An error body, such as `{"statusCode": 401, "message": "Invalid API key", "error":
-/// "Unauthorized"}`: only its `message` is read (quoted in errors), and a `message` of another
-/// kind reads as absent rather than refused; it may be a list (validation errors), read joined
-/// by "; ". Other fields are never read.
-#[derive(Debug, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default, deserialize_with = "check::message")]
-    pub message: Option<String>,
 }

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::body::{self, CheckedBody};
 use crate::cache::Slot;
 use crate::error::{ClientError, ErrorCode};
+use crate::messages;
 
 /// Versioned: a later format gets a new prefix, so old and new instances never misread each other.
 pub const KEY_PREFIX: &str = "outboundsync:v1:";
@@ -95,7 +96,7 @@ pub fn read(value: Option<&str>, ttl_ms: f64, now_ms: f64) -> Stored<'_> {
 
 /// The line a stored result starts with; the body follows it.
 pub fn result_head(now_ms: f64) -> String {
-    format!("{RESULT}{now_ms:.0}\n")
+    [RESULT, &messages::number(now_ms.round()), "\n"].concat()
 }
 
 /// What a call's final error leaves in the store, and for how many milliseconds: the end of a
@@ -105,7 +106,7 @@ pub fn after_failure(error: &ClientError, ttl_ms: f64, now_ms: f64) -> Option<(S
     match (error.code, error.retry_after) {
         (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 && error.attempts > 0 => {
             let until_ms = now_ms + seconds * 1000.0;
-            Some((format!("{RATE_LIMITED}{until_ms:.0}"), seconds * 1000.0))
+            Some(([RATE_LIMITED, &messages::number(until_ms.round())].concat(), seconds * 1000.0))
         }
         (ErrorCode::Unauthorized | ErrorCode::ApiAccessDisabled, _) => Some((DROPPED.to_owned(), ttl_ms)),
         _ => None,
@@ -118,7 +119,7 @@ pub fn kv_expiration_ttl(ttl_ms: f64) -> f64 {
     (ttl_ms / 1000.0).ceil().max(KV_MIN_TTL_SECONDS)
 }
 
-/// Whole milliseconds since the epoch, written by `{:.0}`: digits only.
+/// Whole milliseconds since the epoch, as `result_head` writes them: digits only.
 fn milliseconds(text: &str) -> Option<f64> {
     if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -4,7 +4,6 @@
 //! stops listening, so cancellation follows ownership (the idea of reqwest's `AbortGuard`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -12,6 +11,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
+
+use crate::slab::Slab;
 
 #[wasm_bindgen]
 extern "C" {
@@ -35,15 +36,16 @@ type Settle = Rc<dyn Fn(Stop)>;
 
 thread_local! {
     /// One callback for every timer (a closure per timer costs more than the rest of an
-    /// attempt's set-up in Node), and the deadlines whose timers are running, by id.
+    /// attempt's set-up in Node), and the deadlines whose timers are running, by handle. A
+    /// handle is reused once its deadline is dropped, which clears its timer first: a cleared
+    /// timer never fires, so a callback always finds its own deadline.
     static ON_TIMER: Closure<dyn FnMut(u32)> = Closure::new(|id| {
-        let settle = RUNNING.with(|running| running.borrow().get(&id).cloned());
+        let settle = RUNNING.with(|running| running.borrow().get(id).cloned());
         if let Some(settle) = settle {
             settle(Stop::Elapsed);
         }
     });
-    static RUNNING: RefCell<HashMap<u32, Settle>> = RefCell::new(HashMap::new());
-    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+    static RUNNING: RefCell<Slab<Settle>> = const { RefCell::new(Slab::new()) };
 }
 
 pub struct Deadline {
@@ -76,12 +78,7 @@ impl Deadline {
                 }
             })
         };
-        let id = NEXT_ID.with(|next| {
-            let id = next.get();
-            next.set(id.wrapping_add(1));
-            id
-        });
-        RUNNING.with(|running| running.borrow_mut().insert(id, Rc::clone(&settle)));
+        let id = RUNNING.with(|running| running.borrow_mut().insert(Rc::clone(&settle)));
         let timer = ON_TIMER.with(|on_timer| set_timeout(on_timer.as_ref().unchecked_ref(), ms, id));
         let listening = signal.and_then(|signal| {
             let on_abort = Closure::<dyn FnMut()>::new(move || settle(Stop::Aborted));
@@ -104,7 +101,7 @@ impl Deadline {
 impl Drop for Deadline {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        RUNNING.with(|running| running.borrow_mut().remove(&self.id));
+        let _ = RUNNING.with(|running| running.borrow_mut().remove(self.id));
         if let Some((signal, on_abort)) = self.listening.take() {
             if signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref()).is_err() {
                 // Still attached to a signal that refused to let go: it must stay callable.

@@ -27,6 +27,15 @@ extern "C" {
     type Resolved;
     #[wasm_bindgen(method, getter, catch)]
     fn status(this: &Resolved) -> Result<JsValue, JsValue>;
+
+    /// `Headers#get` and `RequestInit`'s method, given JS strings made once (`NAMES`): web-sys's
+    /// take `&str`, decoded from wasm memory on every attempt.
+    type ResponseHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &ResponseHeaders, name: &JsValue) -> Result<Option<String>, JsValue>;
+    type Init;
+    #[wasm_bindgen(method, setter)]
+    fn set_method(this: &Init, method: &JsValue);
 }
 
 /// The JS value behind an outcome, never both: the error behind a failure, or the body.
@@ -86,8 +95,8 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
         return failed(response, Some("fetch did not resolve to a Response".into()));
     };
     let response: Response = response.unchecked_into();
-    let request_id = header(&response, "x-request-id");
-    let retry_after = header(&response, "retry-after");
+    let headers: ResponseHeaders = response.headers().unchecked_into();
+    let (request_id, retry_after) = NAMES.with(|names| (header(&headers, &names[Name::RequestId as usize]), header(&headers, &names[Name::RetryAfter as usize])));
     let (body, from_js) = if buffer.is_undefined() {
         (Vec::new(), FromJs::Nothing)
     } else {
@@ -116,21 +125,31 @@ thread_local! {
     });
 }
 
+/// The strings every attempt passes to JS, by their index in `NAMES`.
+enum Name {
+    Authorization,
+    Accept,
+    Json,
+    Get,
+    RequestId,
+    RetryAfter,
+}
+
 thread_local! {
     /// Made once: each would otherwise be decoded from wasm memory on every attempt.
-    static HEADER_NAMES: [JsValue; 3] = ["Authorization", "Accept", "application/json"].map(JsValue::from_str);
+    static NAMES: [JsValue; 6] = ["Authorization", "Accept", "application/json", "GET", "x-request-id", "retry-after"].map(JsValue::from_str);
 }
 
 fn request_init(config: &Config, signal: &AbortSignal) -> RequestInit {
     // A plain object, not `Headers`: what a custom fetch receives reads like any fetch call.
     let headers = Object::new();
     let authorization = ["Bearer ", config.key.expose()].concat();
-    HEADER_NAMES.with(|[name_authorization, name_accept, json]| {
-        let _ = Reflect::set(&headers, name_authorization, &authorization.into());
-        let _ = Reflect::set(&headers, name_accept, json);
-    });
     let init = RequestInit::new();
-    init.set_method("GET");
+    NAMES.with(|names| {
+        let _ = Reflect::set(&headers, &names[Name::Authorization as usize], &authorization.into());
+        let _ = Reflect::set(&headers, &names[Name::Accept as usize], &names[Name::Json as usize]);
+        init.unchecked_ref::<Init>().set_method(&names[Name::Get as usize]);
+    });
     init.set_headers(&headers);
     // Refused redirects without `redirect: 'error'`, which workerd and Vercel Edge throw on:
     // Node then returns the real 3xx, browsers an `opaqueredirect` with status 0.
@@ -163,8 +182,8 @@ fn status_of(response: &JsValue) -> Option<u16> {
     (status.fract() == 0.0 && (0.0..=999.0).contains(&status)).then_some(status as u16)
 }
 
-fn header(response: &Response, name: &str) -> Option<String> {
-    response.headers().get(name).ok().flatten()
+fn header(headers: &ResponseHeaders, name: &JsValue) -> Option<String> {
+    headers.get(name).ok().flatten()
 }
 
 /// Node's fetch rejects with "fetch failed" and keeps the useful part in `cause` (ECONNREFUSED,

@@ -25,42 +25,61 @@ pub struct CallArgs {
 
 pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     let mut raw = RawOptions::default();
-    let mut fetch = JsValue::UNDEFINED;
-    let mut signal = JsValue::UNDEFINED;
-    let mut logger = JsValue::UNDEFINED;
+    let [mut fetch, mut signal, mut logger] = [JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED];
     let mut store = None;
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
         refuse_unknown_names(arg)?;
-        let options: &Options = arg.unchecked_ref();
-        raw.api_key = field(options.api_key(), "apiKey")?;
-        raw.base_url = field(options.base_url(), "baseUrl")?;
-        raw.timeout_ms = field(options.timeout_ms(), "timeoutMs")?;
-        raw.max_retries = field(options.max_retries(), "maxRetries")?;
-        raw.cache_ttl_ms = field(options.cache_ttl_ms(), "cacheTtlMs")?;
-        (raw.cache_store, store) = Store::read(property(options.cache_store(), "cacheStore")?);
-        raw.log_level = field(options.log_level(), "logLevel")?;
-        logger = property(options.logger(), "logger")?;
-        raw.dangerously_allow_browser = field(options.dangerously_allow_browser(), "dangerouslyAllowBrowser")?;
-        fetch = property(options.fetch(), "fetch")?;
-        signal = property(options.signal(), "signal")?;
+        // In OPTION_NAMES's order.
+        let [api_key, base_url, timeout_ms, max_retries, cache_ttl_ms, cache_store, log_level, log_to, fetch_with, signal_from, allow_browser] = read_all(arg)?;
+        raw = RawOptions {
+            api_key: field(api_key),
+            base_url: field(base_url),
+            timeout_ms: field(timeout_ms),
+            max_retries: field(max_retries),
+            cache_ttl_ms: field(cache_ttl_ms),
+            cache_store: config::StoreShape::Absent,
+            log_level: field(log_level),
+            dangerously_allow_browser: field(allow_browser),
+        };
+        (fetch, signal, logger) = (fetch_with, signal_from, log_to);
+        (raw.cache_store, store) = Store::read(cache_store);
     } else if !arg.is_undefined() && !arg.is_null() {
         return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
     }
     Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)?, store })
 }
 
+/// Every option, read in `OPTION_NAMES`'s order with one `Reflect.get` (a getter may have
+/// effects, or throw): one call site rather than a binding per option, and on a throw one drop
+/// of what was read rather than a copy of the drops per option.
+fn read_all(options: &JsValue) -> Result<[JsValue; OPTION_NAMES.len()], ClientError> {
+    let mut values: [JsValue; OPTION_NAMES.len()] = Default::default();
+    for (i, value) in values.iter_mut().enumerate() {
+        *value = NAME_VALUES
+            .with(|names| Reflect::get(options, &names[i]))
+            .map_err(|_| invalid(OPTION_NAMES[i], "readable", "a getter that threw"))?;
+    }
+    Ok(values)
+}
+
+thread_local! {
+    /// `OPTION_NAMES` as JS strings, and as a JS array, made once: options are read, and keys
+    /// looked up, without a name crossing from wasm memory.
+    static NAME_VALUES: [JsValue; OPTION_NAMES.len()] = OPTION_NAMES.map(JsValue::from_str);
+    static NAMES: js_sys::Array = NAME_VALUES.with(|names| names.iter().collect());
+}
+
 /// Every own property that is not an option, unless its value is `undefined` (not given).
 fn refuse_unknown_names(options: &JsValue) -> Result<(), ClientError> {
-    let names = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
-    for name in names.iter() {
-        let Some(name) = name.as_string() else { continue };
-        if OPTION_NAMES.contains(&name.as_str()) {
+    let keys = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
+    for key in keys.iter() {
+        if NAMES.with(|names| names.includes(&key, 0)) {
             continue;
         }
-        if !Reflect::get(options, &JsValue::from_str(&name)).is_ok_and(|v| v.is_undefined()) {
-            return Err(config::unknown_option(&name));
+        if !Reflect::get(options, &key).is_ok_and(|v| v.is_undefined()) {
+            return Err(config::unknown_option(&key.as_string().unwrap_or_default()));
         }
     }
     Ok(())
@@ -106,47 +125,17 @@ fn abort_signal(value: JsValue) -> Result<Option<AbortSignal>, ClientError> {
     }
 }
 
-// Typed getters: the property names live in the generated JS, so reading an option costs no
-// string crossing from wasm memory. `catch`: a getter may throw.
 #[wasm_bindgen]
 extern "C" {
     /// `catch`: a Proxy's `ownKeys` may throw (js-sys's `Object::keys` does not catch).
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
 
-    type Options;
-    #[wasm_bindgen(method, getter = apiKey, catch)]
-    fn api_key(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = baseUrl, catch)]
-    fn base_url(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = timeoutMs, catch)]
-    fn timeout_ms(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = maxRetries, catch)]
-    fn max_retries(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = cacheTtlMs, catch)]
-    fn cache_ttl_ms(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = cacheStore, catch)]
-    fn cache_store(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = logLevel, catch)]
-    fn log_level(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn logger(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter = dangerouslyAllowBrowser, catch)]
-    fn dangerously_allow_browser(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn fetch(this: &Options) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, catch)]
-    fn signal(this: &Options) -> Result<JsValue, JsValue>;
-}
-
-fn property(read: Result<JsValue, JsValue>, name: &str) -> Result<JsValue, ClientError> {
-    read.map_err(|_| invalid(name, "readable", "a getter that threw"))
 }
 
 /// `null` counts as not given, like `undefined`.
-fn field(read: Result<JsValue, JsValue>, name: &str) -> Result<OptionValue, ClientError> {
-    let value = property(read, name)?;
-    Ok(if value.is_undefined() || value.is_null() {
+fn field(value: JsValue) -> OptionValue {
+    if value.is_undefined() || value.is_null() {
         OptionValue::Absent
     } else if let Some(s) = value.as_string() {
         OptionValue::Str(s)
@@ -156,7 +145,7 @@ fn field(read: Result<JsValue, JsValue>, name: &str) -> Result<OptionValue, Clie
         OptionValue::Bool(b)
     } else {
         OptionValue::Other(static_type_name(&value))
-    })
+    }
 }
 
 fn static_type_name(value: &JsValue) -> &'static str {

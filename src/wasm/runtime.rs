@@ -12,9 +12,9 @@ use crate::config::Environment;
 /// in Node, and a key given is a key that needs no lookup.
 pub fn environment(need_key: bool, need_base_url: bool, need_log_level: bool) -> Environment {
     Environment {
-        api_key: if need_key { env_var("OUTBOUNDSYNC_API_KEY") } else { None },
-        base_url: if need_base_url { env_var("OUTBOUNDSYNC_BASE_URL") } else { None },
-        log_level: if need_log_level { env_var("OUTBOUNDSYNC_LOG") } else { None },
+        api_key: if need_key { env_var(Var::ApiKey) } else { None },
+        base_url: if need_base_url { env_var(Var::BaseUrl) } else { None },
+        log_level: if need_log_level { env_var(Var::Log) } else { None },
         is_browser_page: is_browser_page(),
     }
 }
@@ -30,14 +30,63 @@ extern "C" {
     fn window_object(this: &Global) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter = document, catch)]
     fn document_object(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn process(this: &Global) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = Deno, catch)]
+    fn deno(this: &Global) -> Result<JsValue, JsValue>;
+
+    /// `process`, or whatever the global of that name is (a getter on `undefined` throws).
+    type Process;
+    #[wasm_bindgen(method, getter, catch)]
+    fn env(this: &Process) -> Result<JsValue, JsValue>;
+
+    /// `process.env`: the variables this package reads.
+    type ProcessEnv;
+    #[wasm_bindgen(method, getter = OUTBOUNDSYNC_API_KEY, catch)]
+    fn api_key(this: &ProcessEnv) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = OUTBOUNDSYNC_BASE_URL, catch)]
+    fn base_url(this: &ProcessEnv) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = OUTBOUNDSYNC_LOG, catch)]
+    fn log(this: &ProcessEnv) -> Result<JsValue, JsValue>;
+}
+
+/// The environment variables this package reads.
+#[derive(Clone, Copy)]
+enum Var {
+    ApiKey,
+    BaseUrl,
+    Log,
+}
+
+impl Var {
+    fn name(self) -> &'static str {
+        match self {
+            Var::ApiKey => "OUTBOUNDSYNC_API_KEY",
+            Var::BaseUrl => "OUTBOUNDSYNC_BASE_URL",
+            Var::Log => "OUTBOUNDSYNC_LOG",
+        }
+    }
+
+    fn read(self, env: &ProcessEnv) -> Result<JsValue, JsValue> {
+        match self {
+            Var::ApiKey => env.api_key(),
+            Var::BaseUrl => env.base_url(),
+            Var::Log => env.log(),
+        }
+    }
 }
 
 fn global() -> Global {
     js_sys::global().unchecked_into()
 }
 
+/// What a typed getter read, unless it threw or read `null` or `undefined`.
+fn found(read: Result<JsValue, JsValue>) -> Option<JsValue> {
+    read.ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
 fn is_set(read: Result<JsValue, JsValue>) -> bool {
-    read.is_ok_and(|v| !v.is_undefined() && !v.is_null())
+    found(read).is_some()
 }
 
 pub fn has_global_fetch() -> bool {
@@ -53,16 +102,17 @@ pub fn property(target: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals).
-fn env_var(name: &str) -> Option<String> {
-    let global = js_sys::global();
-    let from_process = property(&global, "process").and_then(|p| property(&p, "env")).and_then(|env| property(&env, name));
-    if let Some(value) = from_process.and_then(|v| v.as_string()) {
+/// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals). The
+/// names are typed getters: no string crosses from wasm on a call that reads them.
+fn env_var(var: Var) -> Option<String> {
+    let global = global();
+    let process_env = found(global.process()).and_then(|p| found(p.unchecked_ref::<Process>().env()));
+    if let Some(value) = process_env.and_then(|env| found(var.read(env.unchecked_ref()))).and_then(|v| v.as_string()) {
         return Some(value);
     }
-    let env = property(&global, "Deno").and_then(|deno| property(&deno, "env"))?;
+    let env = found(global.deno()).and_then(|deno| property(&deno, "env"))?;
     let get: Function = property(&env, "get")?.dyn_into().ok()?;
-    get.call1(&env, &JsValue::from_str(name)).ok()?.as_string()
+    get.call1(&env, &JsValue::from_str(var.name())).ok()?.as_string()
 }
 
 /// A browser page, where a key in the code is exposed to every visitor. Workers and edge
