@@ -1,7 +1,9 @@
 //! The timer and the caller's signal around one attempt, or one wait between attempts
 //! (`sleep`). Whichever comes first settles `stopped`, aborts the attempt's `AbortController`
-//! (so fetch drops the request) and is remembered. Dropping a `Deadline` clears the timer and
-//! stops listening, so cancellation follows ownership (the idea of reqwest's `AbortGuard`).
+//! (so fetch drops the request) and is remembered. Dropping a `Deadline` clears the timer, stops
+//! listening and aborts the controller (a no-op once the body is read), so cancellation follows
+//! ownership as with reqwest's `AbortGuard`: an attempt dropped before it ends leaves no fetch
+//! running.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -54,6 +56,7 @@ pub struct Deadline {
     stopped: Promise,
     timer: JsValue,
     listening: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    controller: Option<AbortController>,
 }
 
 impl Deadline {
@@ -65,6 +68,7 @@ impl Deadline {
         let stopped = Promise::new(&mut |res, _| resolve = Some(res));
         let settle: Settle = {
             let stop = Rc::clone(&stop);
+            let controller = controller.clone();
             Rc::new(move |why| {
                 if stop.get().is_some() {
                     return;
@@ -85,7 +89,7 @@ impl Deadline {
             let added = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
             added.is_ok().then(|| (signal.clone(), on_abort))
         });
-        Deadline { id, stop, stopped, timer, listening }
+        Deadline { id, stop, stopped, timer, listening, controller }
     }
 
     /// Resolves when the deadline stops; never rejects.
@@ -108,6 +112,9 @@ impl Drop for Deadline {
                 on_abort.forget();
             }
         }
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
     }
 }
 
@@ -118,5 +125,22 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
     match deadline.stop() {
         Some(Stop::Aborted) => Err(()),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn dropping_a_deadline_aborts_its_controller() {
+        let controller = AbortController::new().unwrap();
+        let deadline = Deadline::start(60_000.0, None, Some(controller.clone()));
+        assert!(!controller.signal().aborted());
+        drop(deadline);
+        assert!(controller.signal().aborted());
+        // Without a controller (the waits between attempts) there is nothing to abort.
+        drop(Deadline::start(60_000.0, None, None));
     }
 }

@@ -193,3 +193,38 @@ fn describe(error: &JsValue) -> Option<String> {
     let from_cause = get(error, "cause").filter(JsValue::is_object).and_then(|c| text(get(&c, "code")).or_else(|| text(get(&c, "message"))));
     from_cause.or_else(|| text(get(error, "message")))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
+
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::config::{self, Environment, OptionValue, RawOptions};
+
+    /// Cancellation follows ownership: a call's future dropped while its fetch is pending (a
+    /// `select`, a timeout around it) aborts that fetch rather than leaving it running.
+    #[wasm_bindgen_test]
+    fn a_dropped_attempt_aborts_its_fetch() {
+        let seen: Rc<RefCell<Option<AbortSignal>>> = Rc::default();
+        let keep = Rc::clone(&seen);
+        let never_answers = Closure::<dyn FnMut(JsValue, JsValue) -> Promise>::new(move |_url: JsValue, init: JsValue| {
+            *keep.borrow_mut() = Reflect::get(&init, &"signal".into()).ok().map(JsCast::unchecked_into);
+            Promise::new(&mut |_, _| {})
+        });
+        let fetch = Fetch::Custom(never_answers.as_ref().unchecked_ref::<Function>().clone());
+        let raw = RawOptions { api_key: OptionValue::Str("osapi_test_dropped_attempt".into()), base_url: OptionValue::Str("http://127.0.0.1:9".into()), ..Default::default() };
+        let config = config::resolve(raw, Environment::default()).unwrap();
+        {
+            let mut pending = pin!(attempt(&fetch, &config, None));
+            assert!(matches!(pending.as_mut().poll(&mut Context::from_waker(Waker::noop())), Poll::Pending));
+        }
+        let signal = seen.borrow().clone().expect("the fetch was called with a signal");
+        assert!(signal.aborted(), "the dropped attempt left its fetch running");
+    }
+}
