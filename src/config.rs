@@ -67,21 +67,8 @@ pub enum OptionValue {
     Other(&'static str),
 }
 
-impl OptionValue {
-    /// For messages. A string's content is never shown: it may be the key.
-    fn type_name(&self) -> String {
-        match self {
-            OptionValue::Absent => "undefined".into(),
-            OptionValue::Number(n) => ["the number ", &messages::number(*n)].concat(),
-            OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
-            OptionValue::Str(_) => "a string".into(),
-            OptionValue::Other(t) => (*t).into(),
-        }
-    }
-}
-
 /// What `cacheStore` holds, by the methods the boundary found on it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum StoreShape {
     #[default]
     Absent,
@@ -89,7 +76,9 @@ pub enum StoreShape {
     GetSet,
     /// `get(key)` and `put(key, value, { expirationTtl })`: a Cloudflare KV namespace.
     Kv,
-    /// Neither; `typeof` (or what is missing), for the message.
+    /// Not an object at all.
+    NotAnObject(OptionValue),
+    /// An object without the methods: which it lacks, for the message.
     Other(&'static str),
 }
 
@@ -149,20 +138,21 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     let timeout_ms = match raw.timeout_ms {
         OptionValue::Absent => DEFAULT_TIMEOUT_MS,
         OptionValue::Number(n) if n > 0.0 && n <= MAX_TIMEOUT_MS => n,
-        other => return Err(invalid("timeoutMs", "a number of milliseconds above 0 and at most 2147483647", &other)),
+        other => return Err(invalid("timeoutMs", &messages::expected_timeout_ms(MAX_TIMEOUT_MS), &other)),
     };
     let max_retries = match raw.max_retries {
         OptionValue::Absent => DEFAULT_MAX_RETRIES,
         OptionValue::Number(n) if (0.0..=MAX_MAX_RETRIES).contains(&n) && n == f64::from(n as u32) => n as u32,
-        other => return Err(invalid("maxRetries", "a whole number from 0 to 10", &other)),
+        other => return Err(invalid("maxRetries", &messages::expected_max_retries(MAX_MAX_RETRIES), &other)),
     };
     let cache_ttl_ms = match raw.cache_ttl_ms {
         OptionValue::Absent => 0.0,
         OptionValue::Number(n) if (0.0..=cache::MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
-        other => return Err(invalid("cacheTtlMs", "a whole number of milliseconds from 0 to 86400000 (24 hours)", &other)),
+        other => return Err(invalid("cacheTtlMs", &messages::expected_cache_ttl_ms(cache::MAX_TTL_MS), &other)),
     };
     let cache_store = match raw.cache_store {
-        StoreShape::Other(got) => return Err(invalid_store(got)),
+        StoreShape::NotAnObject(other) => return Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
+        StoreShape::Other(got) => return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got))),
         StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
         }
@@ -171,17 +161,17 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
-        other => return Err(invalid("dangerouslyAllowBrowser", "true or false", &other)),
+        other => return Err(invalid("dangerouslyAllowBrowser", messages::EXPECTED_BOOLEAN, &other)),
     };
     let base_url = match raw.base_url {
         OptionValue::Absent => env.base_url.filter(|u| !u.trim_ascii().is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         OptionValue::Str(s) => s,
-        other => return Err(invalid("baseUrl", "a string", &other)),
+        other => return Err(invalid("baseUrl", messages::EXPECTED_STRING, &other)),
     };
     let (key_text, source) = match raw.api_key {
         OptionValue::Absent => (env.api_key, KeySource::Environment),
         OptionValue::Str(s) => (Some(s), KeySource::Argument),
-        other => return Err(invalid("apiKey", "a string", &other)),
+        other => return Err(invalid("apiKey", messages::EXPECTED_STRING, &other)),
     };
     if env.is_browser_page && !allow_browser {
         return Err(ClientError::new(ErrorCode::BrowserDisallowed, messages::browser_disallowed()));
@@ -220,13 +210,9 @@ pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<LogChoice, C
     }
 }
 
-fn invalid_store(got: &str) -> ClientError {
-    let expected = "an object with get(key) and set(key, value, ttlMs) (a Map, a Keyv instance), or a Cloudflare KV namespace";
-    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", expected, got))
-}
-
-fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
-    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &got.type_name()))
+/// Every refused option value, in one wording (`messages::wrong_value`), the boundary's too.
+pub fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
+    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &messages::wrong_value(got)))
 }
 
 #[cfg(test)]
@@ -350,7 +336,7 @@ mod tests {
         assert_eq!(with(StoreShape::GetSet, 1.0).unwrap().cache_store, StoreShape::GetSet);
         assert_eq!(with(StoreShape::Kv, 60_000.0).unwrap().cache_store, StoreShape::Kv);
         for shape in [StoreShape::GetSet, StoreShape::Kv] {
-            let err = with(shape, 0.0).unwrap_err();
+            let err = with(shape.clone(), 0.0).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidOption);
             assert!(err.message.contains("cacheStore") && err.message.contains("cacheTtlMs above 0"), "{}", err.message);
             let absent = resolve(RawOptions { cache_store: shape, ..key("osapi_test_x") }, Environment::default()).unwrap_err();

@@ -49,6 +49,48 @@ pub fn invalid_option(name: &str, expected: &str, got: &str) -> String {
     ["The ", name, " option must be ", expected, "; got ", got, "."].concat()
 }
 
+// What an option must be, for `invalid_option`: limits are formatted from their constants.
+
+pub fn expected_timeout_ms(max_ms: f64) -> String {
+    ["a number of milliseconds above 0 and at most ", &number(max_ms)].concat()
+}
+
+pub fn expected_max_retries(max: f64) -> String {
+    ["a whole number from 0 to ", &number(max)].concat()
+}
+
+pub fn expected_cache_ttl_ms(max_ms: f64) -> String {
+    ["a whole number of milliseconds from 0 to ", &number(max_ms), " (", &number(max_ms / 3_600_000.0), " hours)"].concat()
+}
+
+pub const EXPECTED_BOOLEAN: &str = "true or false";
+pub const EXPECTED_STRING: &str = "a string";
+pub const EXPECTED_STORE: &str = "an object with get(key) and set(key, value, ttlMs) (a Map, a Keyv instance), or a Cloudflare KV namespace";
+pub const EXPECTED_OPTIONS: &str = "an API key string or an options object";
+pub const EXPECTED_FETCH: &str = "a function";
+pub const EXPECTED_FETCH_WITHOUT_GLOBAL: &str = "a fetch function, since this runtime has no global fetch";
+pub const EXPECTED_LOGGER: &str = "an object with debug, info, warn and error methods, such as console";
+pub const EXPECTED_SIGNAL: &str = "an AbortSignal";
+pub const EXPECTED_READABLE: &str = "readable";
+pub const GOT_THROWING_GETTER: &str = "a getter that threw";
+pub const EXPECTED_LISTABLE: &str = "an object whose keys can be listed";
+pub const GOT_THROWING_KEYS: &str = "one that threw";
+pub const STORE_WITHOUT_GET: &str = "an object without a get method";
+pub const STORE_WITHOUT_SET: &str = "an object without a set or put method";
+
+/// How a value of the wrong kind is named: a number or boolean as it is, anything else by its
+/// kind (never a string's content: it may be the key).
+pub fn wrong_value(value: &crate::config::OptionValue) -> String {
+    use crate::config::OptionValue;
+    match value {
+        OptionValue::Absent => "undefined".into(),
+        OptionValue::Number(n) => ["the number ", &number(*n)].concat(),
+        OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
+        OptionValue::Str(_) => "a string".into(),
+        OptionValue::Other(kind) => (*kind).into(),
+    }
+}
+
 pub fn store_without_ttl() -> String {
     "The cacheStore option needs cacheTtlMs above 0: the store shares what the cache keeps, for as long as cacheTtlMs says. Pass { cacheTtlMs: 60_000, cacheStore }, or leave cacheStore out.".into()
 }
@@ -298,6 +340,13 @@ mod tests {
         assert_eq!(number(f64::MIN_POSITIVE), "2.22507e-308");
         assert_eq!(number(5e-324), "4.94066e-324");
         assert_eq!(number(f64::MAX), "1.79769e+308");
+    }
+
+    #[test]
+    fn limits_are_written_from_their_values() {
+        assert_eq!(expected_cache_ttl_ms(86_400_000.0), "a whole number of milliseconds from 0 to 86400000 (24 hours)");
+        assert_eq!(expected_max_retries(10.0), "a whole number from 0 to 10");
+        assert_eq!(expected_timeout_ms(2_147_483_647.0), "a number of milliseconds above 0 and at most 2147483647");
     }
 
     #[test]

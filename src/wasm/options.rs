@@ -46,7 +46,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
         (fetch, signal, logger) = (fetch_with, signal_from, log_to);
         (raw.cache_store, store) = Store::read(cache_store);
     } else if !arg.is_undefined() && !arg.is_null() {
-        return Err(invalid("options", "an API key string or an options object", &type_name(arg)));
+        return Err(config::invalid("options", messages::EXPECTED_OPTIONS, &field(arg.clone())));
     }
     Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)?, store })
 }
@@ -59,7 +59,7 @@ fn read_all(options: &JsValue) -> Result<[JsValue; OPTION_NAMES.len()], ClientEr
     for (i, value) in values.iter_mut().enumerate() {
         *value = NAME_VALUES
             .with(|names| Reflect::get(options, &names[i]))
-            .map_err(|_| invalid(OPTION_NAMES[i], "readable", "a getter that threw"))?;
+            .map_err(|_| refused(OPTION_NAMES[i], messages::EXPECTED_READABLE, messages::GOT_THROWING_GETTER))?;
     }
     Ok(values)
 }
@@ -73,7 +73,7 @@ thread_local! {
 
 /// Every own property that is not an option, unless its value is `undefined` (not given).
 fn refuse_unknown_names(options: &JsValue) -> Result<(), ClientError> {
-    let keys = object_keys(options).map_err(|_| invalid("options", "an object whose keys can be listed", "one that threw"))?;
+    let keys = object_keys(options).map_err(|_| refused("options", messages::EXPECTED_LISTABLE, messages::GOT_THROWING_KEYS))?;
     for key in keys.iter() {
         if NAMES.with(|names| names.includes(&key, 0)) {
             continue;
@@ -90,11 +90,11 @@ fn fetch_function(value: JsValue) -> Result<Fetch, ClientError> {
         return if runtime::has_global_fetch() {
             Ok(Fetch::Global)
         } else {
-            Err(invalid("fetch", "a fetch function, since this runtime has no global fetch", "undefined"))
+            Err(config::invalid("fetch", messages::EXPECTED_FETCH_WITHOUT_GLOBAL, &OptionValue::Absent))
         };
     }
-    let shown = type_name(&value);
-    value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| invalid("fetch", "a function", &shown))
+    let shown = field(value.clone());
+    value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| config::invalid("fetch", messages::EXPECTED_FETCH, &shown))
 }
 
 /// Anything with the four methods (console, pino, winston, a test's recorder).
@@ -107,7 +107,7 @@ fn log_target(value: JsValue) -> Result<Option<JsValue>, ClientError> {
     if has_methods {
         Ok(Some(value))
     } else {
-        Err(invalid("logger", "an object with debug, info, warn and error methods, such as console", &type_name(&value)))
+        Err(config::invalid("logger", messages::EXPECTED_LOGGER, &field(value)))
     }
 }
 
@@ -121,7 +121,7 @@ fn abort_signal(value: JsValue) -> Result<Option<AbortSignal>, ClientError> {
     if looks_right {
         Ok(Some(value.unchecked_into()))
     } else {
-        Err(invalid("signal", "an AbortSignal", &type_name(&value)))
+        Err(config::invalid("signal", messages::EXPECTED_SIGNAL, &field(value)))
     }
 }
 
@@ -134,7 +134,7 @@ extern "C" {
 }
 
 /// `null` counts as not given, like `undefined`.
-fn field(value: JsValue) -> OptionValue {
+pub(super) fn field(value: JsValue) -> OptionValue {
     if value.is_undefined() || value.is_null() {
         OptionValue::Absent
     } else if let Some(s) = value.as_string() {
@@ -164,15 +164,7 @@ fn static_type_name(value: &JsValue) -> &'static str {
     }
 }
 
-pub(super) fn type_name(value: &JsValue) -> &'static str {
-    match value {
-        v if v.as_string().is_some() => "a string",
-        v if v.as_f64().is_some() => "a number",
-        v if v.as_bool().is_some() => "a boolean",
-        v => static_type_name(v),
-    }
-}
-
-fn invalid(name: &str, expected: &str, got: &str) -> ClientError {
+/// An options object the boundary could not read at all (no value to name).
+fn refused(name: &str, expected: &str, got: &str) -> ClientError {
     ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, got))
 }

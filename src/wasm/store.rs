@@ -19,6 +19,7 @@ use super::log::Log;
 use super::result::ResultForJs;
 use crate::cache::{self, Slot};
 use crate::config::{Config, StoreShape};
+use crate::messages;
 use crate::log::{self, Level, StoreFailure};
 use crate::store::{self, Stored};
 
@@ -41,16 +42,16 @@ impl Store {
             return (StoreShape::Absent, None);
         }
         if !value.is_object() && !value.is_function() {
-            return (StoreShape::Other(super::options::type_name(&value)), None);
+            return (StoreShape::NotAnObject(super::options::field(value)), None);
         }
         let has = |name: &str| Reflect::get(&value, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
         let shape = match (has("get"), has("set"), has("put")) {
             (true, true, _) => StoreShape::GetSet,
             (true, false, true) => StoreShape::Kv,
-            (false, _, _) => StoreShape::Other("an object without a get method"),
-            (true, false, false) => StoreShape::Other("an object without a set or put method"),
+            (false, _, _) => StoreShape::Other(messages::STORE_WITHOUT_GET),
+            (true, false, false) => StoreShape::Other(messages::STORE_WITHOUT_SET),
         };
-        let store = matches!(shape, StoreShape::GetSet | StoreShape::Kv).then(|| Store { target: value, shape });
+        let store = matches!(shape, StoreShape::GetSet | StoreShape::Kv).then(|| Store { target: value, shape: shape.clone() });
         (shape, store)
     }
 
