@@ -1,7 +1,7 @@
 // Types for the outboundsync package. The result types come from the Rust model (see the
 // marker below); the error classes and codes are the package's stable contract.
 
-// @model: the result types, generated from src/model.rs (tsify) by scripts/assemble-pkg.mjs.
+// @model: the result types, generated from src/body/model.rs (tsify) by scripts/assemble-pkg.mjs.
 
 /** What the client hands to `fetch`: only what every runtime (workerd included) accepts. */
 export interface OutboundSyncRequestInit {

@@ -124,7 +124,7 @@ const errorTypes = [
   `export type OutboundSyncErrorCode = ${[...new Set(contract.codes.map((c) => codeType(c.class)))].join(' | ')} | OutboundSyncLoadErrorCode;`,
   ...contract.classes.map((cls) => `export declare class ${cls} extends OutboundSyncError {\n  code: ${codeType(cls)};\n}`),
 ].join('\n');
-const types = handTyped.replace(MARKER, `// Generated from src/model.rs (tsify).\n${generated}`).replace(ERRORS, errorTypes);
+const types = handTyped.replace(MARKER, `// Generated from src/body/model.rs (tsify).\n${generated}`).replace(ERRORS, errorTypes);
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.mts'), types);
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));

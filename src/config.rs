@@ -210,9 +210,16 @@ pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<LogChoice, C
     }
 }
 
-/// Every refused option value, in one wording (`messages::wrong_value`), the boundary's too.
+/// Every refused option value, in one wording, the boundary's too.
 pub fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
-    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &messages::wrong_value(got)))
+    let shown = match got {
+        OptionValue::Absent => messages::WRONG_ABSENT.into(),
+        OptionValue::Number(n) => messages::wrong_number(*n),
+        OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
+        OptionValue::Str(_) => messages::WRONG_STRING.into(),
+        OptionValue::Other(kind) => (*kind).into(),
+    };
+    ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &shown))
 }
 
 #[cfg(test)]

@@ -28,12 +28,12 @@ impl ApiKey {
     pub fn parse(raw: Option<&str>, source: KeySource) -> Result<ApiKey, ClientError> {
         let trimmed = raw.map(str::trim_ascii).unwrap_or("");
         if trimmed.is_empty() {
-            return Err(ClientError::new(ErrorCode::MissingApiKey, messages::missing_key(source)));
+            return Err(ClientError::new(ErrorCode::MissingApiKey, messages::missing_key(source == KeySource::Environment)));
         }
         if let Some(bad) = trimmed.chars().find(|c| !c.is_ascii_graphic()) {
             return Err(ClientError::new(
                 ErrorCode::MalformedApiKey,
-                messages::malformed_key(source, describe_char(bad)),
+                messages::malformed_key(source == KeySource::Environment, describe_char(bad)),
             ));
         }
         Ok(ApiKey(trimmed.to_owned()))

@@ -13,10 +13,9 @@ pub mod retry;
 pub mod retry_after;
 pub mod status;
 
-// The core: bodies and the model (the documented result, its field checks, reading bodies).
+// The core: bodies (src/body/: reading them, the documented result as serde types, its field
+// checks).
 pub mod body;
-pub mod check;
-pub mod model;
 
 // The core: errors and messages (the error value, codes, classes, every sentence users read).
 pub mod error;

@@ -1,32 +1,30 @@
 //! Every sentence a user can read in an error. Each says what happened and what fixes it.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
 
-use crate::key::KeySource;
 
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";
 
-pub fn missing_key(source: KeySource) -> String {
-    match source {
-        KeySource::Environment => [
+/// `in_environment`: the key was looked for in `OUTBOUNDSYNC_API_KEY`, not passed as `apiKey`.
+pub fn missing_key(in_environment: bool) -> String {
+    if in_environment {
+        [
             "No OutboundSync API key found: set the OUTBOUNDSYNC_API_KEY environment variable to a key that starts with osapi_ (create one in ",
             KEYS_PAGE,
             "), or pass { apiKey }.",
         ]
-        .concat(),
-        KeySource::Argument => [
+        .concat()
+    } else {
+        [
             "The OutboundSync API key passed as apiKey is empty: pass a key that starts with osapi_ (create one in ",
             KEYS_PAGE,
             "), or leave it out to read OUTBOUNDSYNC_API_KEY.",
         ]
-        .concat(),
+        .concat()
     }
 }
 
-pub fn malformed_key(source: KeySource, what: &str) -> String {
-    let origin = match source {
-        KeySource::Environment => "in OUTBOUNDSYNC_API_KEY",
-        KeySource::Argument => "passed as apiKey",
-    };
+pub fn malformed_key(in_environment: bool, what: &str) -> String {
+    let origin = if in_environment { "in OUTBOUNDSYNC_API_KEY" } else { "passed as apiKey" };
     [
         "The OutboundSync API key ",
         origin,
@@ -79,17 +77,13 @@ pub const STORE_WITHOUT_GET: &str = "an object without a get method";
 pub const STORE_WITHOUT_SET: &str = "an object without a set or put method";
 
 /// How a value of the wrong kind is named: a number or boolean as it is, anything else by its
-/// kind (never a string's content: it may be the key).
-pub fn wrong_value(value: &crate::config::OptionValue) -> String {
-    use crate::config::OptionValue;
-    match value {
-        OptionValue::Absent => "undefined".into(),
-        OptionValue::Number(n) => ["the number ", &number(*n)].concat(),
-        OptionValue::Bool(b) => if *b { "true" } else { "false" }.into(),
-        OptionValue::Str(_) => "a string".into(),
-        OptionValue::Other(kind) => (*kind).into(),
-    }
+/// kind (`config::OptionValue` picks; never a string's content: it may be the key).
+pub fn wrong_number(n: f64) -> String {
+    ["the number ", &number(n)].concat()
 }
+
+pub const WRONG_STRING: &str = "a string";
+pub const WRONG_ABSENT: &str = "undefined";
 
 pub fn store_without_ttl() -> String {
     "The cacheStore option needs cacheTtlMs above 0: the store shares what the cache keeps, for as long as cacheTtlMs says. Pass { cacheTtlMs: 60_000, cacheStore }, or leave cacheStore out.".into()

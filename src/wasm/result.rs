@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::body::CheckedBody;
-use crate::model::OutboundSyncMe;
+use crate::body::model::OutboundSyncMe;
 
 #[wasm_bindgen]
 extern "C" {

@@ -7,10 +7,13 @@
 use serde::Deserialize;
 use serde_json::error::Category;
 
-use crate::check::{self, Reading, WholeBody};
+pub mod check;
+pub mod model;
+
+use check::{Reading, WholeBody};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::model::OutboundSyncMe;
+use model::OutboundSyncMe;
 use crate::text;
 
 /// Server text quoted in an error is cut to this many characters.
@@ -113,7 +116,7 @@ fn not_json(bytes: &[u8]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ConnectionScope;
+    use super::model::ConnectionScope;
 
     const DOCUMENTED: &str = r#"{
       "account": {"id": 42, "email": "you@company.com"},

@@ -1,5 +1,5 @@
 //! The documented `/me` result, as serde types. Bodies are read into these
-//! (`body.rs`); results cross to JavaScript from them (serde-wasm-bindgen), and the result
+//! (`body/mod.rs`); results cross to JavaScript from them (serde-wasm-bindgen), and the result
 //! types of the package's `index.d.ts` are generated from them (tsify).
 //!
 //! Reading is strict about kinds and lenient about extras, as the contract says: every field
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use crate::check::{self, NullableString};
+use super::check::{self, NullableString};
 
 /// What `GET /api/v1/me` answers: the account, the key's metadata and the CRM connections the
 /// key can reach.
@@ -51,8 +51,13 @@ pub struct ApiKeyInfo {
     #[serde(deserialize_with = "check::strings")]
     pub scopes: Vec<String>,
     /// Whether the key is account-wide or scoped to one CRM connection.
-    #[serde(deserialize_with = "check::connection_scope")]
+    #[serde(deserialize_with = "connection_scope")]
     pub connection_scope: ConnectionScope,
+}
+
+fn connection_scope<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ConnectionScope, D::Error> {
+    let choices = [("account", ConnectionScope::Account), ("connection", ConnectionScope::Connection)];
+    check::choice(d, &choices, "\"account\" or \"connection\"", "is neither \"account\" nor \"connection\"")
 }
 
 /// `account`: every connection with API access enabled; `connection`: one connection.

@@ -1,6 +1,7 @@
-//! The field checks behind the model (`model.rs`, through `deserialize_with`). Each reads one
+//! The field checks behind the model (`model.rs`, through `deserialize_with`), which knows
+//! nothing of the model's types. Each reads one
 //! JSON value and, when its kind is wrong, fails with what it expected and what it found
-//! ("should be a number but is a string"); `body.rs` puts the field's path in front.
+//! ("should be a number but is a string"); `body/mod.rs` puts the field's path in front.
 //!
 //! serde's own messages would quote the server's values and name Rust types ("invalid type:
 //! string \"42\", expected i64"), so every value goes through one of two visitors: `Scalar`
@@ -22,8 +23,6 @@ use std::cell::RefCell;
 use serde::de::value::U64Deserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{forward_to_deserialize_any, Deserialize, Serialize};
-
-use crate::model::ConnectionScope;
 
 /// Largest integer a JS number holds exactly; a larger id would silently change.
 pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
@@ -62,14 +61,12 @@ pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
-pub fn connection_scope<'de, D: Deserializer<'de>>(d: D) -> Result<ConnectionScope, D::Error> {
+/// A string that must be one of `choices`, read as the value paired with it. `expected` and
+/// `neither` are the model's words for the two ways to miss (another kind, another string).
+pub fn choice<'de, D: Deserializer<'de>, T: Copy>(d: D, choices: &[(&str, T)], expected: &'static str, neither: &'static str) -> Result<T, D::Error> {
     match scalar(d)? {
-        Scalar::Str(s) => match &*s {
-            "account" => Ok(ConnectionScope::Account),
-            "connection" => Ok(ConnectionScope::Connection),
-            _ => Err(de::Error::custom("is neither \"account\" nor \"connection\"")),
-        },
-        other => Err(wrong("\"account\" or \"connection\"", other.kind())),
+        Scalar::Str(s) => choices.iter().find(|(text, _)| *text == &*s).map(|(_, value)| *value).ok_or_else(|| de::Error::custom(neither)),
+        other => Err(wrong(expected, other.kind())),
     }
 }
 
