@@ -181,10 +181,14 @@ test('--help documents every exit code; --version prints the package version', a
 test('colour only on a terminal, and never with NO_COLOR', async () => {
   // A pseudo-terminal from Python's pty module, so the command sees a real TTY. Async, since
   // the double runs in this process and must keep answering.
-  const inPty = async (env) => (await run('python3', ['-c', 'import pty,sys; pty.spawn(sys.argv[1:])', bin], {
-    env: { ...process.env, OUTBOUNDSYNC_BASE_URL: base, OUTBOUNDSYNC_API_KEY: FIXTURE_KEYS.accountWide, ...env },
-    timeout: 20_000,
-  })).stdout;
+  // The terminal is a colour one (TERM), outside CI: Node's hasColors() counts CI=true, as CI
+  // sets it, as a terminal without colours, which is right for CI logs but not this check.
+  const inPty = async (more) => {
+    const env = { ...process.env, OUTBOUNDSYNC_BASE_URL: base, OUTBOUNDSYNC_API_KEY: FIXTURE_KEYS.accountWide, TERM: 'xterm-256color', ...more };
+    for (const name of ['CI', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']) if (!(name in more)) delete env[name];
+    return (await run('python3', ['-c', 'import pty,sys; pty.spawn(sys.argv[1:])', bin], { env, timeout: 20_000 })).stdout;
+  };
   assert.match(await inPty({}), /\u001b\[1mAccount/);
   assert.ok(!(await inPty({ NO_COLOR: '1' })).includes('\u001b['));
+  assert.ok(!(await inPty({ CI: 'true' })).includes('\u001b['), 'colour in a CI log');
 });
