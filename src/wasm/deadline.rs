@@ -1,9 +1,9 @@
 //! The timer and the caller's signal around one attempt, or one wait between attempts
 //! (`sleep`). Whichever comes first settles `stopped`, aborts the attempt's `AbortController`
 //! (so fetch drops the request) and is remembered. Dropping a `Deadline` clears the timer, stops
-//! listening and aborts the controller (a no-op once the body is read), so cancellation follows
-//! ownership as with reqwest's `AbortGuard`: an attempt dropped before it ends leaves no fetch
-//! running.
+//! listening and aborts the controller unless the attempt had `finished`, so cancellation
+//! follows ownership as with reqwest's `AbortGuard`: an attempt dropped before it ends leaves no
+//! fetch running.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -100,6 +100,12 @@ impl Deadline {
     pub fn stop(&self) -> Option<Stop> {
         self.stop.get()
     }
+
+    /// The attempt is over (its body read): dropping the deadline then has nothing to abort, and
+    /// skips `abort()`, whose `AbortError` costs a stack trace on every call.
+    pub fn finished(&mut self) {
+        self.controller = None;
+    }
 }
 
 impl Drop for Deadline {
@@ -142,5 +148,11 @@ mod tests {
         assert!(controller.signal().aborted());
         // Without a controller (the waits between attempts) there is nothing to abort.
         drop(Deadline::start(60_000.0, None, None));
+        // An attempt that finished has nothing left to abort.
+        let kept = AbortController::new().unwrap();
+        let mut done = Deadline::start(60_000.0, None, Some(kept.clone()));
+        done.finished();
+        drop(done);
+        assert!(!kept.signal().aborted());
     }
 }

@@ -79,7 +79,7 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
         Err(cause) => return failed(cause, None),
     };
     let init = request_init(config, &controller.signal());
-    let deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
+    let mut deadline = Deadline::start(config.timeout_ms, signal, Some(controller));
     let sent = match fetch.send(&config.me_url, &init) {
         Ok(sent) => sent,
         Err(cause) => return failed(cause, None),
@@ -90,6 +90,7 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
         Ok(pair) => pair.unchecked_into(),
         Err(ended) => return ended,
     };
+    deadline.finished();
     let (response, buffer) = (pair.get(0), pair.get(1));
     let Some(status) = status_of(&response) else {
         return failed(response, Some("fetch did not resolve to a Response".into()));
