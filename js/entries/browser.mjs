@@ -29,18 +29,15 @@ function download() {
   return response;
 }
 
-// Started now; the first call takes it, and downloads again if it failed.
+// Started now; the first call takes it, and downloads afresh only if it never got an answer
+// (an answer that is not ok fails that call, and the next call downloads again).
 let early = download();
 
 export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => {
   const started = early;
   early = undefined;
-  let response = await started?.catch(() => undefined);
-  if (!response?.ok) {
-    const url = wasmUrl();
-    response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-  }
+  const response = (await started?.catch(() => undefined)) ?? (await fetch(wasmUrl()));
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url || 'outboundsync_core_bg.wasm'}`);
   const streaming = response.headers.get('content-type')?.startsWith('application/wasm') && WebAssembly.instantiateStreaming;
   const { instance } = streaming ? await WebAssembly.instantiateStreaming(response, imports) : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;
