@@ -99,7 +99,7 @@ pub fn property(target: &JsValue, name: &str) -> Option<JsValue> {
     if !target.is_object() && !target.is_function() {
         return None;
     }
-    Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    found(Reflect::get(target, &JsValue::from_str(name)))
 }
 
 /// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals). The
