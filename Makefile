@@ -15,7 +15,7 @@ WASM := outboundsync_core_bg.wasm
 export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
 SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs README.md
 
-.PHONY: demo test bench pkg tools test-tools test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
+.PHONY: demo test bench pkg tools test-tools test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
 demo: pkg
 	node js-examples/demo.mjs
@@ -23,7 +23,7 @@ demo: pkg
 # Each part stands alone (`make test-node` on a fresh clone installs the tools, and starts the
 # API double the wasm suites need; `make test-pkg` builds the package first); `make test` runs
 # them all against one double and ends with each part's time.
-TEST_PARTS := test-native test-node test-chrome test-firefox test-pkg test-runtimes
+TEST_PARTS := test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes
 test: test-tools pkg
 	rm -f build/test-times
 	status=0; scripts/with-double.sh $(MAKE) --no-print-directory --keep-going $(TEST_PARTS) || status=$$?; \
@@ -57,6 +57,10 @@ pkg/package.json: $(SOURCES)
 	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
 	node scripts/assemble-pkg.mjs
+
+# rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.
+test-lint: tools
+	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings'
 
 test-native:
 	scripts/timed.sh $@ cargo test

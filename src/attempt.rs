@@ -2,10 +2,10 @@
 //! or a final error. The boundary performs attempts; this decides, without a JS engine.
 
 use crate::body;
+use crate::body::CheckedBody;
 use crate::config::Config;
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use crate::body::CheckedBody;
 use crate::retry::{self, Decision};
 use crate::retry_after;
 use crate::status::{self, FailedResponse};
@@ -25,7 +25,9 @@ pub enum Outcome {
         retry_after: Option<String>,
     },
     /// fetch (or reading the body) rejected. `detail` is the error's own description, raw.
-    NetworkFailure { detail: Option<String> },
+    NetworkFailure {
+        detail: Option<String>,
+    },
     TimedOut,
 }
 
@@ -34,7 +36,10 @@ pub enum Step {
     /// The result.
     Done(CheckedBody),
     /// Wait this long, then try again; `error` is what this attempt failed with (for the log).
-    Retry { wait_ms: f64, error: ClientError },
+    Retry {
+        wait_ms: f64,
+        error: ClientError,
+    },
     Fail(ClientError),
 }
 
@@ -115,11 +120,7 @@ mod tests {
 
     fn config(max_retries: f64) -> Config {
         resolve(
-            RawOptions {
-                api_key: OptionValue::Str(KEY.into()),
-                max_retries: OptionValue::Number(max_retries),
-                ..Default::default()
-            },
+            RawOptions { api_key: OptionValue::Str(KEY.into()), max_retries: OptionValue::Number(max_retries), ..Default::default() },
             Environment::default(),
         )
         .unwrap()

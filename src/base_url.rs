@@ -54,11 +54,7 @@ pub fn me_url(base: &str) -> Result<String, ClientError> {
 
 /// The host part of `host[:port]` or `[v6][:port]`, lower-cased by the caller's comparison.
 fn host_of(authority: &str) -> &str {
-    let end = if authority.starts_with('[') {
-        authority.find(']').map(|i| i + 1)
-    } else {
-        authority.find(':')
-    };
+    let end = if authority.starts_with('[') { authority.find(']').map(|i| i + 1) } else { authority.find(':') };
     end.and_then(|end| authority.get(..end)).unwrap_or(authority)
 }
 

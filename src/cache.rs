@@ -35,9 +35,14 @@ struct Entry<V> {
 #[derive(Debug, PartialEq)]
 pub enum Lookup<'a, V> {
     /// A result younger than the caller's TTL, stored `age_ms` ago.
-    Hit { value: &'a V, age_ms: f64 },
+    Hit {
+        value: &'a V,
+        age_ms: f64,
+    },
     /// The server asked to wait; this many whole seconds are left.
-    RateLimited { seconds_left: f64 },
+    RateLimited {
+        seconds_left: f64,
+    },
     Miss,
 }
 

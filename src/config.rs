@@ -24,8 +24,16 @@ pub const OPTION_NAMES: [&str; 11] =
 /// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
 /// what ignoring case, `_` and `-` already matches.
 const ALIASES: [(&str, &str); 10] = [
-    ("timeout", "timeoutMs"), ("retries", "maxRetries"), ("key", "apiKey"), ("url", "baseUrl"), ("allowbrowser", "dangerouslyAllowBrowser"),
-    ("ttl", "cacheTtlMs"), ("cachettl", "cacheTtlMs"), ("log", "logLevel"), ("store", "cacheStore"), ("cache", "cacheStore"),
+    ("timeout", "timeoutMs"),
+    ("retries", "maxRetries"),
+    ("key", "apiKey"),
+    ("url", "baseUrl"),
+    ("allowbrowser", "dangerouslyAllowBrowser"),
+    ("ttl", "cacheTtlMs"),
+    ("cachettl", "cacheTtlMs"),
+    ("log", "logLevel"),
+    ("store", "cacheStore"),
+    ("cache", "cacheStore"),
 ];
 
 /// The error for an option name the functions do not take, with the right name for a near miss.
@@ -152,7 +160,9 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     };
     let cache_store = match raw.cache_store {
         StoreShape::NotAnObject(other) => return Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
-        StoreShape::Other(got) => return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got))),
+        StoreShape::Other(got) => {
+            return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got)))
+        }
         StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
         }
@@ -241,21 +251,13 @@ mod tests {
 
     #[test]
     fn the_key_and_base_url_come_from_the_environment_when_not_given() {
-        let env = Environment {
-            api_key: Some("osapi_test_env\n".into()),
-            base_url: Some("http://127.0.0.1:9/".into()),
-            log_level: None,
-            is_browser_page: false,
-        };
+        let env =
+            Environment { api_key: Some("osapi_test_env\n".into()), base_url: Some("http://127.0.0.1:9/".into()), log_level: None, is_browser_page: false };
         let config = resolve(RawOptions::default(), env.clone()).unwrap();
         assert_eq!(config.key.expose(), "osapi_test_env");
         assert_eq!(config.me_url, "http://127.0.0.1:9/api/v1/me");
         assert_eq!(config.origin(), "http://127.0.0.1:9");
-        let given = resolve(
-            RawOptions { base_url: OptionValue::Str("https://proxy.test".into()), ..key("osapi_test_arg") },
-            env,
-        )
-        .unwrap();
+        let given = resolve(RawOptions { base_url: OptionValue::Str("https://proxy.test".into()), ..key("osapi_test_arg") }, env).unwrap();
         assert_eq!(given.key.expose(), "osapi_test_arg");
         assert_eq!(given.me_url, "https://proxy.test/api/v1/me");
     }
@@ -302,9 +304,22 @@ mod tests {
     #[test]
     fn unknown_option_names_are_refused_with_the_right_name_for_a_near_miss() {
         for (name, right) in [
-            ("baseURL", "baseUrl"), ("base_url", "baseUrl"), ("apikey", "apiKey"), ("API_KEY", "apiKey"), ("timeout", "timeoutMs"),
-            ("timeout_ms", "timeoutMs"), ("retries", "maxRetries"), ("max-retries", "maxRetries"), ("key", "apiKey"), ("allowBrowser", "dangerouslyAllowBrowser"),
-            ("cache_ttl_ms", "cacheTtlMs"), ("ttl", "cacheTtlMs"), ("log_level", "logLevel"), ("LOGGER", "logger"), ("store", "cacheStore"), ("cache_store", "cacheStore"),
+            ("baseURL", "baseUrl"),
+            ("base_url", "baseUrl"),
+            ("apikey", "apiKey"),
+            ("API_KEY", "apiKey"),
+            ("timeout", "timeoutMs"),
+            ("timeout_ms", "timeoutMs"),
+            ("retries", "maxRetries"),
+            ("max-retries", "maxRetries"),
+            ("key", "apiKey"),
+            ("allowBrowser", "dangerouslyAllowBrowser"),
+            ("cache_ttl_ms", "cacheTtlMs"),
+            ("ttl", "cacheTtlMs"),
+            ("log_level", "logLevel"),
+            ("LOGGER", "logger"),
+            ("store", "cacheStore"),
+            ("cache_store", "cacheStore"),
         ] {
             assert_eq!(suggestion(name), Some(right), "{name}");
             let err = unknown_option(name);
@@ -312,7 +327,13 @@ mod tests {
             assert!(err.message.contains(&format!("\"{name}\"")) && err.message.contains(&format!("did you mean {right}?")), "{}", err.message);
         }
         let err = unknown_option("colour");
-        assert!(err.message.ends_with("The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, cacheStore, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."), "{}", err.message);
+        assert!(
+            err.message.ends_with(
+                "The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, cacheStore, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."
+            ),
+            "{}",
+            err.message
+        );
         assert_eq!(suggestion("colour"), None);
         assert!(err.message.contains("\"colour\"") && !err.message.contains("did you mean"), "{}", err.message);
         for secret_looking in ["osapi_test_used_as_a_name_0001", "has space", &"x".repeat(25)] {
@@ -328,7 +349,13 @@ mod tests {
             let raw = RawOptions { cache_ttl_ms: OptionValue::Number(ok), ..key("osapi_test_x") };
             assert_eq!(resolve(raw, Environment::default()).unwrap().cache_ttl_ms, ok);
         }
-        for bad in [OptionValue::Number(-1.0), OptionValue::Number(1.5), OptionValue::Number(86_400_001.0), OptionValue::Number(f64::NAN), OptionValue::Str("60000".into())] {
+        for bad in [
+            OptionValue::Number(-1.0),
+            OptionValue::Number(1.5),
+            OptionValue::Number(86_400_001.0),
+            OptionValue::Number(f64::NAN),
+            OptionValue::Str("60000".into()),
+        ] {
             let raw = RawOptions { cache_ttl_ms: bad.clone(), ..key("osapi_test_x") };
             let err = resolve(raw, Environment::default()).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidOption, "{bad:?}");
@@ -338,7 +365,8 @@ mod tests {
 
     #[test]
     fn a_cache_store_needs_a_cache_ttl_and_a_get_with_set_or_put() {
-        let with = |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
+        let with =
+            |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
         assert_eq!(with(StoreShape::Absent, 0.0).unwrap().cache_store, StoreShape::Absent);
         assert_eq!(with(StoreShape::GetSet, 1.0).unwrap().cache_store, StoreShape::GetSet);
         assert_eq!(with(StoreShape::Kv, 60_000.0).unwrap().cache_store, StoreShape::Kv);

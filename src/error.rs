@@ -75,8 +75,7 @@ impl ErrorCode {
     pub fn kind(self) -> ErrorKind {
         use ErrorCode::*;
         match self {
-            MissingApiKey | MalformedApiKey | InsecureBaseUrl | InvalidOption
-            | BrowserDisallowed => ErrorKind::Config,
+            MissingApiKey | MalformedApiKey | InsecureBaseUrl | InvalidOption | BrowserDisallowed => ErrorKind::Config,
             Unauthorized => ErrorKind::Authentication,
             ApiAccessDisabled => ErrorKind::Permission,
             RateLimited => ErrorKind::RateLimit,
@@ -90,13 +89,7 @@ impl ErrorCode {
 
     /// Whether trying the same call again later can succeed (`err.retryable`).
     pub fn retryable(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RateLimited
-                | ErrorCode::ServerError
-                | ErrorCode::NetworkError
-                | ErrorCode::Timeout
-        )
+        matches!(self, ErrorCode::RateLimited | ErrorCode::ServerError | ErrorCode::NetworkError | ErrorCode::Timeout)
     }
 }
 

@@ -31,10 +31,7 @@ impl ApiKey {
             return Err(ClientError::new(ErrorCode::MissingApiKey, messages::missing_key(source == KeySource::Environment)));
         }
         if let Some(bad) = trimmed.chars().find(|c| !c.is_ascii_graphic()) {
-            return Err(ClientError::new(
-                ErrorCode::MalformedApiKey,
-                messages::malformed_key(source == KeySource::Environment, describe_char(bad)),
-            ));
+            return Err(ClientError::new(ErrorCode::MalformedApiKey, messages::malformed_key(source == KeySource::Environment, describe_char(bad))));
         }
         Ok(ApiKey(trimmed.to_owned()))
     }
@@ -105,14 +102,7 @@ mod tests {
 
     #[test]
     fn inner_whitespace_control_or_non_ascii_is_malformed_and_never_echoed() {
-        for raw in [
-            "osapi_test_ab cd",
-            "osapi_test_ab\ncd",
-            "osapi_test_ab\u{7f}cd",
-            "osapi_test_ab\u{0}cd",
-            "osapi_test_abé",
-            "osapi_test_ab\u{200b}cd",
-        ] {
+        for raw in ["osapi_test_ab cd", "osapi_test_ab\ncd", "osapi_test_ab\u{7f}cd", "osapi_test_ab\u{0}cd", "osapi_test_abé", "osapi_test_ab\u{200b}cd"] {
             let err = ApiKey::parse(Some(raw), KeySource::Argument).unwrap_err();
             assert_eq!(err.code, ErrorCode::MalformedApiKey, "{raw:?}");
             assert!(!err.message.contains("osapi_test_ab"), "{}", err.message);

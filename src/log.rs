@@ -47,7 +47,11 @@ const PREFIX: &str = "[outboundsync] ";
 
 /// What an attempt saw, for its debug line.
 pub enum Seen<'a> {
-    Response { status: u16, request_id: Option<&'a str>, bytes: usize },
+    Response {
+        status: u16,
+        request_id: Option<&'a str>,
+        bytes: usize,
+    },
     /// fetch rejected; the retry or error line that follows quotes why.
     Failed,
     TimedOut,

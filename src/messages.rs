@@ -1,7 +1,6 @@
 //! Every sentence a user can read in an error. Each says what happened and what fixes it.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
 
-
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";
 
 /// `in_environment`: the key was looked for in `OUTBOUNDSYNC_API_KEY`, not passed as `apiKey`.
@@ -322,10 +321,26 @@ mod tests {
     #[test]
     fn numbers_are_written_as_javascript_writes_them_without_core_float_formatting() {
         let cases: [(f64, &str); 20] = [
-            (0.0, "0"), (-0.0, "0"), (42.0, "42"), (-5.0, "-5"), (30_000.0, "30000"), (2_147_483_647.0, "2147483647"),
-            (1.5, "1.5"), (0.1, "0.1"), (0.3, "0.3"), (-0.25, "-0.25"), (2.0000001, "2.0000001"), (123_456.789, "123456.789"),
-            (1e-7, "0.0000001"), (9_007_199_254_740_993.0, "9007199254740992"), (1e21, "1e+21"), (1e300, "1e+300"),
-            (-1e-20, "-1e-20"), (f64::NAN, "NaN"), (f64::INFINITY, "Infinity"), (f64::NEG_INFINITY, "-Infinity"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (42.0, "42"),
+            (-5.0, "-5"),
+            (30_000.0, "30000"),
+            (2_147_483_647.0, "2147483647"),
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (0.3, "0.3"),
+            (-0.25, "-0.25"),
+            (2.0000001, "2.0000001"),
+            (123_456.789, "123456.789"),
+            (1e-7, "0.0000001"),
+            (9_007_199_254_740_993.0, "9007199254740992"),
+            (1e21, "1e+21"),
+            (1e300, "1e+300"),
+            (-1e-20, "-1e-20"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
         ];
         for (n, text) in cases {
             assert_eq!(number(n), text, "{n:e}");

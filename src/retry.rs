@@ -65,8 +65,12 @@ mod tests {
             assert_eq!(decide(code, 0, 0, None, 0.0), Decision::GiveUp);
         }
         for code in [
-            ErrorCode::Unauthorized, ErrorCode::ApiAccessDisabled, ErrorCode::UnexpectedStatus,
-            ErrorCode::UnexpectedRedirect, ErrorCode::InvalidResponse, ErrorCode::Aborted,
+            ErrorCode::Unauthorized,
+            ErrorCode::ApiAccessDisabled,
+            ErrorCode::UnexpectedStatus,
+            ErrorCode::UnexpectedRedirect,
+            ErrorCode::InvalidResponse,
+            ErrorCode::Aborted,
         ] {
             assert_eq!(decide(code, 0, 2, None, 0.0), Decision::GiveUp, "{code:?}");
         }

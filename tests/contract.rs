@@ -70,9 +70,7 @@ fn options(key: &str, base_url: &str, extra: &[(&str, JsValue)]) -> JsValue {
 
 async fn count(id: &str) -> f64 {
     let fetch: Function = get(&global(), "fetch").dyn_into().unwrap();
-    let response = JsFuture::from(fetch.call1(&global(), &format!("{BASE}/__double/count/{id}").into()).unwrap().unchecked_into::<Promise>())
-        .await
-        .unwrap();
+    let response = JsFuture::from(fetch.call1(&global(), &format!("{BASE}/__double/count/{id}").into()).unwrap().unchecked_into::<Promise>()).await.unwrap();
     let json: Function = get(&response, "json").dyn_into().unwrap();
     let body = JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>()).await.unwrap();
     get(&body, "count").as_f64().unwrap()
@@ -111,11 +109,14 @@ fn assert_error(err: &JsValue, class: &str, code: &str, key: Option<&str>) {
     let message = str_field(err, "message").unwrap();
     assert!(message.len() > 20, "message too short: {message}");
     if let Some(key) = key {
-        let shown = js("e", "return [String(e), JSON.stringify(e), String(e.stack), e.message, JSON.stringify(Object.entries(e)), JSON.stringify(e.cause ?? null)].join('\\n')")
-            .call1(&JsValue::UNDEFINED, err)
-            .unwrap()
-            .as_string()
-            .unwrap();
+        let shown = js(
+            "e",
+            "return [String(e), JSON.stringify(e), String(e.stack), e.message, JSON.stringify(Object.entries(e)), JSON.stringify(e.cause ?? null)].join('\\n')",
+        )
+        .call1(&JsValue::UNDEFINED, err)
+        .unwrap()
+        .as_string()
+        .unwrap();
         assert!(!shown.contains(key), "the key leaked: {shown}");
     }
 }
@@ -269,7 +270,9 @@ async fn config_errors_make_no_request() {
 #[wasm_bindgen_test]
 async fn unknown_option_names_are_refused_before_any_request() {
     let (base, id) = scenario("ok");
-    for (name, right) in [("baseURL", Some("baseUrl")), ("timeout", Some("timeoutMs")), ("retries", Some("maxRetries")), ("apikey", Some("apiKey")), ("colour", None)] {
+    for (name, right) in
+        [("baseURL", Some("baseUrl")), ("timeout", Some("timeoutMs")), ("retries", Some("maxRetries")), ("apikey", Some("apiKey")), ("colour", None)]
+    {
         let err = me_err(options(ACCOUNT_WIDE, &base, &[(name, JsValue::from(1))])).await;
         assert_error(&err, "OutboundSyncConfigError", "invalid_option", Some(ACCOUNT_WIDE));
         let message = str_field(&err, "message").unwrap();

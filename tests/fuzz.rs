@@ -36,8 +36,8 @@ fn config() -> Config {
 }
 
 const ALPHABET: &[char] = &[
-    '{', '}', '[', ']', '"', ':', ',', ' ', '\n', '\\', 'u', 'n', 't', 'r', 'e', 'f', 'a', 'l', 's', '0', '1', '9', '-', '+', '.', 'E',
-    'x', 'é', '漢', '🙂', '\u{0}', '\u{1f}', '\u{7f}',
+    '{', '}', '[', ']', '"', ':', ',', ' ', '\n', '\\', 'u', 'n', 't', 'r', 'e', 'f', 'a', 'l', 's', '0', '1', '9', '-', '+', '.', 'E', 'x', 'é', '漢', '🙂',
+    '\u{0}', '\u{1f}', '\u{7f}',
 ];
 
 /// A seed with random edits: characters replaced, inserted or removed, or the text cut short.
@@ -135,7 +135,7 @@ fn documented(body: &Value) -> Option<Value> {
     let object = |v: &Value| v.as_object().cloned();
     let id = |v: Option<&Value>| {
         let n = v?.as_i64()?;
-        (n.unsigned_abs() <= (1u64 << 53) - 1).then(|| Value::from(n))
+        (n.unsigned_abs() < (1u64 << 53)).then(|| Value::from(n))
     };
     let string = |v: Option<&Value>| v?.as_str().map(Value::from);
     let nullable = |v: Option<&Value>| match v {

@@ -10,11 +10,11 @@ use serde_json::error::Category;
 pub mod check;
 pub mod model;
 
-use check::{Reading, WholeBody};
 use crate::error::{ClientError, ErrorCode};
 use crate::messages;
-use model::OutboundSyncMe;
 use crate::text;
+use check::{Reading, WholeBody};
+use model::OutboundSyncMe;
 
 /// Server text quoted in an error is cut to this many characters.
 const MAX_SERVER_MESSAGE_CHARS: usize = 300;
@@ -115,8 +115,8 @@ fn not_json(bytes: &[u8]) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::model::ConnectionScope;
+    use super::*;
 
     const DOCUMENTED: &str = r#"{
       "account": {"id": 42, "email": "you@company.com"},
@@ -223,10 +223,8 @@ mod tests {
 
     #[test]
     fn names_the_path_of_the_first_bad_field() {
-        let conns = (0..5)
-            .map(|i| if i == 3 { r#"{"id":"3","crm":"X"}"#.to_owned() } else { format!(r#"{{"id":{i},"crm":"X"}}"#) })
-            .collect::<Vec<_>>()
-            .join(",");
+        let conns =
+            (0..5).map(|i| if i == 3 { r#"{"id":"3","crm":"X"}"#.to_owned() } else { format!(r#"{{"id":{i},"crm":"X"}}"#) }).collect::<Vec<_>>().join(",");
         let text = format!(r#"{{"account":{{"id":1}},"apiKey":{{"name":"k","scopes":["read"],"connectionScope":"account"}},"connections":[{conns}]}}"#);
         assert!(detail(&text).contains("connections[3].id should be a number but is a string"), "{}", detail(&text));
         assert_eq!(read_me(text.as_bytes()).unwrap_err().problem.as_deref(), Some("connections[3].id should be a number but is a string"));

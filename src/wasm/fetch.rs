@@ -97,7 +97,8 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
     };
     let response: Response = response.unchecked_into();
     let headers: ResponseHeaders = response.headers().unchecked_into();
-    let (request_id, retry_after) = NAMES.with(|names| (header(&headers, &names[Name::RequestId as usize]), header(&headers, &names[Name::RetryAfter as usize])));
+    let (request_id, retry_after) =
+        NAMES.with(|names| (header(&headers, &names[Name::RequestId as usize]), header(&headers, &names[Name::RetryAfter as usize])));
     let (body, from_js) = if buffer.is_undefined() {
         (Vec::new(), FromJs::Nothing)
     } else {
@@ -219,7 +220,11 @@ mod tests {
             Promise::new(&mut |_, _| {})
         });
         let fetch = Fetch::Custom(never_answers.as_ref().unchecked_ref::<Function>().clone());
-        let raw = RawOptions { api_key: OptionValue::Str("osapi_test_dropped_attempt".into()), base_url: OptionValue::Str("http://127.0.0.1:9".into()), ..Default::default() };
+        let raw = RawOptions {
+            api_key: OptionValue::Str("osapi_test_dropped_attempt".into()),
+            base_url: OptionValue::Str("http://127.0.0.1:9".into()),
+            ..Default::default()
+        };
         let config = config::resolve(raw, Environment::default()).unwrap();
         {
             let mut pending = pin!(attempt(&fetch, &config, None));

@@ -1,10 +1,10 @@
 //! The JavaScript boundary: the exported functions and what they need from JS. Each submodule
 //! touches one JS facility; decisions are made by the pure core.
 
+mod cache;
 mod deadline;
 mod errors;
 mod fetch;
-mod cache;
 mod log;
 mod options;
 mod result;
@@ -60,15 +60,14 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => {
             // Boxed, so the cache's code is a function of its own that only calls using it compile.
-            let cached: Pin<Box<dyn Future<Output = cache::Outcome> + '_>> = Box::pin(cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
+            let cached: Pin<Box<dyn Future<Output = cache::Outcome> + '_>> =
+                Box::pin(cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
             cached.await
         }
         Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
     };
-    let result = outcome.and_then(|me| {
-        me.to_js(connections_only).map_err(|cause| engine_refused(cause, 0))
-    });
+    let result = outcome.and_then(|me| me.to_js(connections_only).map_err(|cause| engine_refused(cause, 0)));
     result.map_err(|failure| {
         log.write(Level::Error, || lines::failed(&failure.error));
         failure.to_js()

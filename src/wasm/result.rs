@@ -9,8 +9,8 @@ use serde_wasm_bindgen::Serializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::body::CheckedBody;
 use crate::body::model::OutboundSyncMe;
+use crate::body::CheckedBody;
 
 #[wasm_bindgen]
 extern "C" {

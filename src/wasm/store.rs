@@ -19,8 +19,8 @@ use super::log::Log;
 use super::result::ResultForJs;
 use crate::cache::{self, Slot};
 use crate::config::{Config, StoreShape};
-use crate::messages;
 use crate::log::{self, Level, StoreFailure};
+use crate::messages;
 use crate::store::{self, Stored};
 
 /// The `cacheStore` option: the user's object and which of the two shapes it has.
