@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { ME, startDouble, until } from '../support/double.mjs';
+import { ME, startDouble } from '../support/double.mjs';
+import { until } from '../support/wait.mjs';
 import { here, GOOD, BAD, project, useExampleProject, wranglerBundle, compatibilityDate } from './fixture.mjs';
 
 useExampleProject();

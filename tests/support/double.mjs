@@ -245,17 +245,6 @@ export async function withDouble(answer = () => ({}), fn) {
   }
 }
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves once `check()` is true, polling; rejects after `ms`. */
-export async function until(check, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`);
