@@ -218,7 +218,7 @@ async fn the_request_is_a_bare_get_with_bearer_and_accept_headers() {
     let result = me(options(&format!("  {ACCOUNT_WIDE}\n"), base(), &[("fetch", recorder.clone())])).await;
     assert!(result.is_ok());
     let call = get(&get(&recorder, "calls"), "0");
-    assert_eq!(str_field(&call, "url"), Some(format!("{}/api/v1/me")));
+    assert_eq!(str_field(&call, "url"), Some(format!("{}/api/v1/me", base())));
     let init = get(&call, "init");
     let mut init_keys = keys_of(&init);
     init_keys.sort();

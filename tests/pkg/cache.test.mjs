@@ -12,7 +12,7 @@ let keys = 0;
 const freshKey = () => `osapi_test_cache_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
 
 test('off by default: five sequential calls send five requests', () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const apiKey = freshKey();
     for (let i = 0; i < 5; i += 1) await api.getOutboundSyncConnections({ apiKey, baseUrl: up.url });
     assert.equal(up.count(apiKey), 5);
@@ -21,7 +21,7 @@ test('off by default: five sequential calls send five requests', () =>
   }));
 
 test('50 concurrent calls share one request; within the TTL none is sent; each caller gets its own objects', () =>
-  withDouble(() => ({ delayMs: 50 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 50 }) }, async (up) => {
     const apiKey = freshKey();
     // A TTL no run of this test outlasts: what is checked here is the sharing, not the expiry.
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000 };
@@ -45,7 +45,7 @@ test('50 concurrent calls share one request; within the TTL none is sent; each c
   }));
 
 test('once the TTL has passed, the next call sends a request', () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const apiKey = freshKey();
     const TTL = 20;
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: TTL };
@@ -58,7 +58,7 @@ test('once the TTL has passed, the next call sends a request', () =>
   }));
 
 test("the TTL is each caller's own: a shorter one does not take a longer one's result", () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const apiKey = freshKey();
     await api.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000 });
     await sleep(30);
@@ -69,7 +69,7 @@ test("the TTL is each caller's own: a shorter one does not take a longer one's r
   }));
 
 test('aborting one waiting caller rejects it alone; aborting all of them cancels the request', () =>
-  withDouble(() => ({ delayMs: 300 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 300 }) }, async (up) => {
     const apiKey = freshKey();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 1_000 };
     const controllers = [new AbortController(), new AbortController(), new AbortController()];
@@ -99,7 +99,7 @@ test('aborting one waiting caller rejects it alone; aborting all of them cancels
 
 test("after a 429 with Retry-After, calls fail at once without a request until it has passed", () => {
   let limited = true;
-  return withDouble(({ key }) => (limited && key.endsWith('_ra') ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': key.includes('long') ? '42' : '1' } } : {}), async (up) => {
+  return withDouble({ answer: ({ key }) => (limited && key.endsWith('_ra') ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': key.includes('long') ? '42' : '1' } } : {}) }, async (up) => {
     const apiKey = `${freshKey()}_long_ra`;
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, maxRetries: 0 };
     const first = await api.getOutboundSyncConnections(options).catch((e) => e);
@@ -132,10 +132,10 @@ test("after a 429 with Retry-After, calls fail at once without a request until i
 
 test('errors are never cached; a 401 or 403 drops the key\'s cached result', () => {
   const answers = new Map(); // key -> status for its next requests
-  return withDouble(({ key }) => {
+  return withDouble({ answer: ({ key }) => {
     const status = answers.get(key) ?? 200;
     return status === 200 ? {} : { status, body: { statusCode: status, message: status === 401 ? 'Invalid API key' : 'nope' } };
-  }, async (up) => {
+  } }, async (up) => {
     const apiKey = freshKey();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, maxRetries: 0 };
     answers.set(apiKey, 500);
@@ -157,7 +157,7 @@ test('errors are never cached; a 401 or 403 drops the key\'s cached result', () 
 });
 
 test('the cache holds at most 100 keys, dropping the least recently used', () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const first = freshKey();
     const options = (apiKey) => ({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000 });
     await api.getOutboundSyncConnections(options(first));

@@ -18,7 +18,7 @@ const KEY = 'osapi_test_log_secret_key_5678';
 function flaky(fn) {
   const seen = new Set();
   const answer = ({ key }) => (seen.has(key) ? {} : (seen.add(key), { status: 503, body: { statusCode: 503, message: `busy ${key}` }, headers: { 'Retry-After': '0' } }));
-  return withDouble(answer, fn);
+  return withDouble({ answer }, fn);
 }
 
 test('each level writes its own lines and those before it; off writes none', () =>

@@ -50,7 +50,7 @@ test('importing the package instantiates nothing; the first call does', async ()
 });
 
 test('the key and base URL come from the environment of a plain Node process', async () => {
-  await withDouble(undefined, async ({ url: baseUrl }) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections().then((c) => console.log(JSON.stringify(c)))`;
     const env = { ...process.env, OUTBOUNDSYNC_API_KEY: `${FIXTURE_KEYS.connectionScoped}\n`, OUTBOUNDSYNC_BASE_URL: baseUrl };
     // A 15 s limit: a timer left behind (the 30 s default timeout) would keep the process alive.
@@ -73,7 +73,7 @@ test('a missing key names OUTBOUNDSYNC_API_KEY', async () => {
 });
 
 test('no error shows the key, however Node prints it', async () => {
-  await withDouble(undefined, async ({ url: baseUrl }) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const key = 'osapi_test_leakcheck_key_0000';
     const cases = [
       [{ apiKey: key, baseUrl }, 'unauthorized'],
@@ -93,7 +93,7 @@ test('no error shows the key, however Node prints it', async () => {
 });
 
 test('the double: 401 carries the documented body and WWW-Authenticate header', async () => {
-  await withDouble(undefined, async ({ url: baseUrl }) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="OutboundSync API"');
@@ -102,7 +102,7 @@ test('the double: 401 carries the documented body and WWW-Authenticate header', 
 });
 
 test('the double: 120 requests per 60 s per IP, counted before the key is checked', async () => {
-  await withDouble(undefined, async ({ url: baseUrl }) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     for (let i = 0; i < RATE_LIMIT; i += 1) {
       const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
       assert.equal(res.status, 401);
@@ -123,7 +123,7 @@ test('the double: 120 requests per 60 s per IP, counted before the key is checke
 });
 
 test('the rest of the contract from plain Node: options, signal, custom fetch, browser pages', async () => {
-  await withDouble(undefined, async ({ url: baseUrl }) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const key = FIXTURE_KEYS.accountWide;
     // A custom fetch gets only method, headers, redirect: 'manual' and a signal.
     const seen = [];

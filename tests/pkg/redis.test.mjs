@@ -125,7 +125,8 @@ test('no Redis key or value holds any API key, or any 8 characters or more of it
     const everything = [];
     for (const k of redisKeys) everything.push(k, String(await client.get(k)));
     const text = everything.join('\n');
-    assert.match(text, /"account":\{"id":42/, 'the result is not stored');
+    assert.match(text, /you@company\.com/, 'the result is not stored');
+    assert.match(text, /rate_limited \d+/, 'the rate limit is not stored');
     for (const key of keys) {
       for (let n = 8; n <= key.length; n += 1) assert.ok(!text.includes(key.slice(0, n)), `Redis holds "${key.slice(0, n)}"`);
     }

@@ -29,7 +29,7 @@ let keys = 0;
 const freshKey = () => `osapi_test_store_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
 
 test('two module instances sharing one Map: 50 concurrent calls each, one request between them', () =>
-  withDouble(() => ({ delayMs: 30 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 30 }) }, async (up) => {
     const apiKey = freshKey();
     const cacheStore = new Map();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore };
@@ -48,7 +48,7 @@ test('two module instances sharing one Map: 50 concurrent calls each, one reques
   }));
 
 test('a memory hit does not touch the store; concurrent calls make one store read', () =>
-  withDouble(() => ({ delayMs: 30 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 30 }) }, async (up) => {
     const map = new Map();
     const calls = { get: 0, set: 0 };
     const cacheStore = {
@@ -66,7 +66,7 @@ test('a memory hit does not touch the store; concurrent calls make one store rea
 
 test('what is stored is the result and the end of a 429 window, under a digest: never the key', () => {
   const limited = new Set();
-  return withDouble(({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}), async (up) => {
+  return withDouble({ answer: ({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}) }, async (up) => {
     const cacheStore = new Map();
     const apiKey = freshKey();
     await a.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore });
@@ -96,7 +96,7 @@ test('what is stored is the result and the end of a 429 window, under a digest: 
 });
 
 test('a value the package did not write is ignored, never returned or thrown, and replaced', () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const cacheStore = new Map();
     const evil = '{"account":{"id":1,"email":"evil@example.com"},"apiKey":{"name":"x","scopes":[],"connectionScope":"account"},"connections":[{"id":"666","crm":"X"}]}';
     const tampered = [
@@ -126,7 +126,7 @@ test('a value the package did not write is ignored, never returned or thrown, an
   }));
 
 test('a store that throws, rejects or never answers is skipped: one warning, without its error, until it works again', { timeout: 30_000 }, () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const secret = 'redis://default:hunter2-password@10.0.0.1:6379';
     let mode = 'throw';
     const map = new Map();

@@ -235,9 +235,10 @@ export async function startDouble({ answer, ...where } = {}) {
   return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, stop };
 }
 
-/** Runs `fn(double)` against a double of its own scripted by `answer`, stopped afterwards. */
-export async function withDouble(answer = () => ({}), fn) {
-  const double = await startDouble({ answer });
+/** Runs `fn(double)` against a double of its own, started with `startDouble(options)` (`{}`: the
+ * documented endpoint; `{ answer }`: scripted), and stops it afterwards. */
+export async function withDouble(options, fn) {
+  const double = await startDouble(options);
   try {
     return await fn(double);
   } finally {
