@@ -52,14 +52,15 @@ pkg: tools pkg/package.json
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
-# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
+# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both
+# (wasm-opt's minifying pass, which reads the target features the second run strips).
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 
 # rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.

@@ -1,7 +1,6 @@
 // Shared by the ES module entries: the exported functions, which instantiate the wasm on
 // first call (importing does no other work than browser.mjs's early download) and then call into it.
 import * as glue from './glue.mjs';
-import imports from './wasm-imports.mjs';
 import { loadError } from './errors.mjs';
 
 /**
@@ -13,10 +12,10 @@ export function createApi(instantiate, loader) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
-      .then(() => instantiate(imports))
+      .then(() => instantiate(glue.wasmImports))
       .then((instance) => {
         glue.__wbg_set_wasm(instance.exports);
-        instance.exports.__wbindgen_start?.();
+        glue.startWasm();
       })
       .catch((err) => {
         ready = undefined;

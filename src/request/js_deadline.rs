@@ -146,13 +146,30 @@ mod tests {
         assert!(!controller.signal().aborted());
         drop(deadline);
         assert!(controller.signal().aborted());
-        // Without a controller (the waits between attempts) there is nothing to abort.
-        drop(Deadline::start(60_000.0, None, None));
-        // An attempt that finished has nothing left to abort.
+    }
+
+    #[wasm_bindgen_test]
+    fn dropping_a_finished_attempts_deadline_aborts_nothing() {
         let kept = AbortController::new().unwrap();
         let mut done = Deadline::start(60_000.0, None, Some(kept.clone()));
         done.finished();
         drop(done);
         assert!(!kept.signal().aborted());
+    }
+
+    #[wasm_bindgen_test]
+    fn dropping_a_wait_forgets_its_timer_and_stops_listening() {
+        // A wait between attempts: no controller, the caller's signal.
+        let caller = AbortController::new().unwrap();
+        let running = || RUNNING.with(|running| running.borrow().len());
+        let before = running();
+        let wait = Deadline::start(60_000.0, Some(&caller.signal()), None);
+        assert_eq!(running(), before + 1);
+        let stop = Rc::clone(&wait.stop);
+        drop(wait);
+        assert_eq!(running(), before, "the dropped wait is still listed for its timer");
+        // Its listener is gone: the signal firing now settles nothing (and calls no dropped closure).
+        caller.abort();
+        assert_eq!(stop.get(), None);
     }
 }

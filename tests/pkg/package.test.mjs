@@ -255,3 +255,24 @@ test('the README npm shows reads right on its own: absolute links, make only for
   assert.ok(forContributors?.includes('make test') && forContributors.includes('make demo'), 'no Contributing section with the set-up');
   assert.doesNotMatch(forUsers, /\bmake \w/, 'a make command outside the Contributing section');
 });
+
+test('the glue provides every import the .wasm declares, and calls only exports it has, by readable names', async () => {
+  const wasm = new WebAssembly.Module(readFileSync(new URL('../../pkg/outboundsync_core_bg.wasm', import.meta.url)));
+  const glueText = readFileSync(new URL('../../pkg/glue.mjs', import.meta.url), 'utf8');
+  const exported = new Set(WebAssembly.Module.exports(wasm).map((e) => e.name));
+  // The ES glue and its CommonJS bundle (node.cjs) hand over the same import object.
+  for (const glue of [await import('../../pkg/glue.mjs'), require('../../pkg/core.cjs')]) {
+    const declared = WebAssembly.Module.imports(wasm);
+    assert.ok(declared.length > 50, `${declared.length} imports`);
+    for (const { module, name, kind } of declared) {
+      const provided = glue.wasmImports[module]?.[name];
+      assert.equal(kind, 'function', `${module}.${name}`);
+      assert.equal(typeof provided, 'function', `the .wasm imports ${module}.${name}, which the glue does not provide`);
+      // A stack trace through the glue names the function for what it does, not by its short name.
+      assert.match(provided.name, /^[A-Za-z_]\w+(\$[\w$]*)?$/, `${module}.${name} is provided by ${provided.name}`);
+    }
+    const provided = Object.entries(glue.wasmImports).flatMap(([module, fns]) => Object.keys(fns).map((name) => `${module}.${name}`));
+    assert.deepEqual(provided.sort(), declared.map((i) => `${i.module}.${i.name}`).sort(), 'the glue provides imports the .wasm does not declare');
+  }
+  for (const [, name] of glueText.matchAll(/(?<![\w$.])wasm\.([\w$]+)/g)) assert.ok(exported.has(name), `the glue calls wasm.${name}, which the .wasm does not export`);
+});

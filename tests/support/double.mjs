@@ -9,8 +9,9 @@
 //   GET  /__double/health
 //
 // From a test, `startDouble({ answer })` scripts /api/v1/me one request at a time instead:
-// `answer({ key }, n)` returns `{ status, body, headers, delayMs }` (defaults: 200, ME, none, 0)
-// for any key. Either way `requests` lists `{ key, cancelled }` per /api/v1/me request
+// `answer({ key }, n)` returns `{ status, body, headers, delayMs, after }` (defaults: 200, ME,
+// none, 0, none) for any key; `after`, a promise, holds the answer until it resolves (a test
+// releases it on an event rather than after a time). Either way `requests` lists `{ key, cancelled }` per /api/v1/me request
 // (`cancelled` turns true when the client closed the connection before the answer).
 //
 // Steps: `ok` (answer as the real endpoint would), a status (`500`), a status with options
@@ -203,8 +204,8 @@ export function createDouble({ answer } = {}) {
         if (!res.writableFinished) seen.cancelled = true;
       });
       if (!answer) return me(req, res, { limited: true });
-      const { status = 200, body = ME, headers = {}, delayMs = 0 } = answer(seen, requests.length) ?? {};
-      return setTimeout(() => seen.cancelled || send(res, status, body, headers), delayMs);
+      const { status = 200, body = ME, headers = {}, delayMs = 0, after } = answer(seen, requests.length) ?? {};
+      return Promise.resolve(after).then(() => setTimeout(() => seen.cancelled || send(res, status, body, headers), delayMs));
     }
     send(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));
   });
