@@ -75,7 +75,8 @@ fn options(key: &str, base_url: &str, extra: &[(&str, JsValue)]) -> JsValue {
 
 async fn count(id: &str) -> f64 {
     let fetch: Function = get(&global(), "fetch").dyn_into().unwrap();
-    let response = JsFuture::from(fetch.call1(&global(), &format!("{}/__double/count/{id}", base()).into()).unwrap().unchecked_into::<Promise>()).await.unwrap();
+    let response =
+        JsFuture::from(fetch.call1(&global(), &format!("{}/__double/count/{id}", base()).into()).unwrap().unchecked_into::<Promise>()).await.unwrap();
     let json: Function = get(&response, "json").dyn_into().unwrap();
     let body = JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>()).await.unwrap();
     get(&body, "count").as_f64().unwrap()

@@ -27,6 +27,13 @@ extern "C" {
     type Resolved;
     #[wasm_bindgen(method, getter, catch)]
     fn status(this: &Resolved) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn body(this: &Resolved) -> Result<JsValue, JsValue>;
+
+    /// A response's body stream, only ever cancelled here.
+    type Body;
+    #[wasm_bindgen(method, catch)]
+    fn cancel(this: &Body) -> Result<JsValue, JsValue>;
 
     /// `Headers#get` and `RequestInit`'s method, given JS strings made once (`NAMES`): web-sys's
     /// take `&str`, decoded from wasm memory on every attempt.
@@ -110,21 +117,43 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
 
 thread_local! {
     /// Chained after every fetch: `[what fetch resolved to, its body as an ArrayBuffer]`. A
-    /// redirect's body is never read (it is not ours to trust, and browsers hide it), nor is
-    /// anything that is not a response; those come with `undefined`. One callback for every
-    /// attempt: a closure per attempt costs more than the chaining saves.
+    /// redirect's body is never read (it is not ours to trust, and browsers hide it) but
+    /// cancelled, so the connection is let go now rather than when the response is collected
+    /// (undici); anything that is not a response has no body. Those come with `undefined`. One
+    /// callback for every attempt: a closure per attempt costs more than the chaining saves.
     static WITH_BODY: Closure<dyn FnMut(JsValue) -> Result<JsValue, JsError>> = Closure::new(|resolved: JsValue| {
-        let reads_body = status_of(&resolved).is_some_and(|status| !status::is_redirect(status));
-        let body = if reads_body {
-            match resolved.unchecked_ref::<Response>().array_buffer() {
+        let body = match status_of(&resolved) {
+            Some(status) if !status::is_redirect(status) => match resolved.unchecked_ref::<Response>().array_buffer() {
                 Ok(read) => read.into(),
                 Err(error) => Promise::reject(&error).into(),
+            },
+            Some(_) => {
+                cancel_body(&resolved);
+                JsValue::UNDEFINED
             }
-        } else {
-            JsValue::UNDEFINED
+            None => JsValue::UNDEFINED,
         };
         Ok(Promise::all(&Array::of2(&resolved, &body)).into())
     });
+
+    /// Handles a cancelled body's promise, which nothing else awaits: a rejection (a stream
+    /// already locked) is nothing to report.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+/// Cancels the body of a response that is not read. A `null` body (an `opaqueredirect`), or one
+/// that is not a stream, has nothing to cancel.
+fn cancel_body(response: &JsValue) {
+    let Ok(body) = response.unchecked_ref::<Resolved>().body() else { return };
+    if !body.is_object() {
+        return;
+    }
+    if let Ok(cancelled) = body.unchecked_ref::<Body>().cancel() {
+        // `resolve`: a duck-typed body's `cancel` may return anything.
+        IGNORE.with(|ignore| {
+            let _ = Promise::resolve(&cancelled).catch(ignore);
+        });
+    }
 }
 
 /// The strings every attempt passes to JS, by their index in `NAMES`.

@@ -9,6 +9,7 @@ import http from 'node:http';
 import util from 'node:util';
 import * as client from '../../pkg/node.mjs';
 import { startDouble, listen, FIXTURE_KEYS } from '../support/double.mjs';
+import { until } from '../support/wait.mjs';
 
 const KEY = 'osapi_test_fault_key_31337';
 let double;
@@ -137,6 +138,30 @@ test('large bodies', async () => {
 test('redirects are never followed', async () => {
   for (const status of [301, 302, 303, 307, 308]) {
     await hostile(`${status} to another host`, `${status}:loc=${encodeURIComponent('http://attacker.invalid/steal')}`, { class: 'OutboundSyncResponseError', code: 'unexpected_redirect', requests: 1 });
+  }
+});
+
+test("a redirect's body, never read, is cancelled: the connection is let go, not kept until garbage collection", async () => {
+  // A double of its own, so only these calls' connections are counted, which never closes an
+  // idle one itself. Each 302 comes with a body; a body neither read nor cancelled holds its
+  // connection open (undici), so each call would open one more.
+  const answer = () => ({ status: 302, body: 'x'.repeat(64 * 1024), headers: { Location: 'http://attacker.invalid/' } });
+  const own = await startDouble({ answer, keepAlive: false });
+  try {
+    const redirected = async (calls) => {
+      for (let i = 0; i < calls; i += 1) {
+        await assert.rejects(client.getOutboundSyncMe({ apiKey: KEY, baseUrl: own.url, maxRetries: 0 }), { code: 'unexpected_redirect' });
+      }
+    };
+    await redirected(3);
+    const after3 = await own.connections();
+    await redirected(6);
+    assert.equal(own.count(), 9);
+    // Idle keep-alive connections may stay open for reuse, but their number does not grow
+    // with the calls made (unread bodies would hold nine).
+    await until(async () => (await own.connections()) <= after3, 30_000, `at most ${after3} connections open after nine calls`);
+  } finally {
+    await own.stop();
   }
 });
 

@@ -222,18 +222,22 @@ export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
   });
 }
 
-/** A double on a free loopback port (`options`: `answer`, `port`, `host`): `{ url, requests,
- * count(key), stop }`. `stop` also drops connections left hanging by `hang` and `stall` steps,
+/** A double on a free loopback port (`options`: `answer`, `port`, `host`, and `keepAlive: false`
+ * to keep idle connections open rather than close them after Node's 5 s): `{ url, requests,
+ * count(key), connections(), stop }`, where `connections()` resolves to how many client
+ * connections are open. `stop` also drops connections left hanging by `hang` and `stall` steps,
  * which would otherwise keep the server open. */
-export async function startDouble({ answer, ...where } = {}) {
+export async function startDouble({ answer, keepAlive = true, ...where } = {}) {
   const server = createDouble({ answer });
+  if (!keepAlive) server.keepAliveTimeout = 0;
   const url = await listen(server, where);
   const { requests } = server;
   const stop = () => new Promise((resolve) => {
     server.close(resolve);
     server.closeAllConnections();
   });
-  return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, stop };
+  const connections = () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, connections, stop };
 }
 
 /** Runs `fn(double)` against a double of its own, started with `startDouble(options)` (`{}`: the
