@@ -1,4 +1,6 @@
-//! Every sentence a user can read in an error. Each says what happened and what fixes it.
+//! The sentences of the errors the core raises. Each says what happened and what fixes it. The
+//! reason inside some is worded by the check that found it (`options/base_url.rs`, `body/`); the
+//! loader's errors are js/errors.js's, the log lines `log/lines.rs`'s.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
 
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";

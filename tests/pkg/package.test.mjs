@@ -276,3 +276,16 @@ test('the glue provides every import the .wasm declares, and calls only exports 
   }
   for (const [, name] of glueText.matchAll(/(?<![\w$.])wasm\.([\w$]+)/g)) assert.ok(exported.has(name), `the glue calls wasm.${name}, which the .wasm does not export`);
 });
+
+test('an option that is null counts as not given, as one that is undefined does', async () => {
+  await withDouble({}, async ({ url: baseUrl }) => {
+    const unset = { timeoutMs: null, maxRetries: null, cacheTtlMs: null, cacheStore: null, logLevel: null, logger: null, signal: null, fetch: null, dangerouslyAllowBrowser: null };
+    const connections = await esm.getOutboundSyncConnections({ apiKey: FIXTURE_KEYS.accountWide, baseUrl, ...unset });
+    assert.deepEqual(connections.map((c) => c.id), [7, 8, 9]);
+    // A null key or base URL falls back to the environment, then to the default, as an absent one.
+    const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections({ apiKey: null, baseUrl: null })
+      .then((c) => console.log(c.map((x) => x.id).join()), (e) => console.log(e.code))`;
+    const env = { ...process.env, OUTBOUNDSYNC_API_KEY: FIXTURE_KEYS.accountWide, OUTBOUNDSYNC_BASE_URL: baseUrl };
+    assert.equal((await run(process.execPath, ['-e', script], { env, timeout: 15_000 })).stdout, '7,8,9\n');
+  });
+});
