@@ -8,9 +8,8 @@
 //                              so workerd cancels the call's fetch and timers (they belong to
 //                              this request's I/O context)
 //   GET /?key=K&ttl=N&kv=1     the call with the KV namespace bound as CACHE as its cacheStore
-//   GET /?key=K&ttl=N&stream=1 the call, answered at once as newline-delimited JSON: { line }
-//                              for each line as it is logged, then the answer above as { status,
-//                              body }, so a test can act on a line while the call runs
+//   GET /?key=K&ttl=N&notify=1 the call, each line also posted to the upstream's /__double/note
+//                              as it is logged, so a test can act on it while the call runs
 //
 // The base URL is the binding OUTBOUNDSYNC_BASE_URL: the test's loopback upstream.
 import { getOutboundSyncConnections, OutboundSyncError, OutboundSyncAuthenticationError } from 'outboundsync';
@@ -19,12 +18,10 @@ export default {
   async fetch(request, env, ctx) {
     const query = new URL(request.url).searchParams;
     const lines = [];
-    const stream = query.has('stream') ? new TransformStream() : undefined;
-    const writer = stream?.writable.getWriter();
-    const send = (value) => writer.write(new TextEncoder().encode(`${JSON.stringify(value)}\n`)).catch(() => {});
+    const notify = query.has('notify');
     const collect = (line) => {
       lines.push(String(line));
-      if (writer) send({ line: String(line) });
+      if (notify) ctx.waitUntil(fetch(`${env.OUTBOUNDSYNC_BASE_URL}/__double/note`, { method: 'POST', body: String(line) }).catch(() => {}));
     };
     const call = () => getOutboundSyncConnections({
       apiKey: query.get('key'),
@@ -38,22 +35,13 @@ export default {
       call().catch(() => {}); // never settles once this request has ended
       return Response.json({ returnedEarly: true });
     }
-    const answer = async () => {
-      try {
-        const connections = await call();
-        return { status: 200, body: { ids: connections.map((c) => c.id), lines } };
-      } catch (err) {
-        if (!(err instanceof OutboundSyncError)) throw err;
-        const status = err instanceof OutboundSyncAuthenticationError ? 401 : 502;
-        return { status, body: { error: err.name, code: err.code, message: err.message, lines } };
-      }
-    };
-    if (writer) {
-      // The request stays open while its body is written: the call runs in its context.
-      ctx.waitUntil(answer().then(send, (err) => send({ status: 500, body: { error: String(err) } })).then(() => writer.close()));
-      return new Response(stream.readable, { headers: { 'content-type': 'application/x-ndjson' } });
+    try {
+      const connections = await call();
+      return Response.json({ ids: connections.map((c) => c.id), lines });
+    } catch (err) {
+      if (!(err instanceof OutboundSyncError)) throw err;
+      const status = err instanceof OutboundSyncAuthenticationError ? 401 : 502;
+      return Response.json({ error: err.name, code: err.code, message: err.message, lines }, { status });
     }
-    const { status, body } = await answer();
-    return Response.json(body, { status });
   },
 };

@@ -3,7 +3,7 @@
 // bundle run in workerd through Miniflare against the local API double. It exercises the
 // package's `workerd` entry, which imports the .wasm as a module. Then cacheTtlMs in workerd,
 // where a fetch belongs to the request that started it: cache-worker.mjs, bundled the same way,
-// against a loopback upstream the test starts, whose delay and request counts it controls.
+// against a loopback upstream the test starts, whose answers (held until the test releases them) and request counts it controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
@@ -96,46 +96,11 @@ async function ask(mf, query, withinMs = 15_000) {
   }
 }
 
-/** GET /?query&stream=1 from cache-worker.mjs: calls `onLine(line)` for each line the call logs,
- * as it logs it; resolves to `{ status, body }` as `ask` does. Rejects, rather than hangs, when
- * the Worker has not finished within `withinMs`. */
-async function askStreaming(mf, query, onLine, withinMs = 30_000) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the Worker did not finish ${JSON.stringify(query)} within ${withinMs} ms`)), withinMs);
-  });
-  const read = async () => {
-    const res = await mf.dispatchFetch(`http://worker.test/?${new URLSearchParams({ ...query, stream: 1 })}`);
-    assert.match(res.headers.get('content-type') ?? '', /ndjson/, `an uncaught exception in the Worker (HTTP ${res.status}): ${await res.clone().text()}`);
-    const decoder = new TextDecoder();
-    let text = '';
-    for await (const chunk of res.body) {
-      text += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = text.indexOf('\n')) >= 0) {
-        const message = JSON.parse(text.slice(0, end));
-        text = text.slice(end + 1);
-        if (message.line !== undefined) onLine(message.line);
-        else {
-          logs.push(JSON.stringify(message.body));
-          return message;
-        }
-      }
-    }
-    throw new Error(`the Worker's stream ended without an answer: ${text}`);
-  };
-  try {
-    return await Promise.race([read(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const TTL = 60_000;
 const logs = []; // every answer the cache Worker gave, logs included
 const SHARED = '[outboundsync] sharing the request in flight for';
 const LOST = 'stopped answering; sending a new one';
-const ALIVE = '[outboundsync] the shared request for';
+const ALIVE = 'is still running; waiting on it';
 const has = (lines, text) => lines.some((line) => line.includes(text));
 
 test('Cloudflare Workers: cacheTtlMs shares one request and its result across requests, in workerd (Miniflare)', { timeout: 180_000 }, async (t) => {
@@ -149,14 +114,15 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
     await t.test('two concurrent requests share one fetch; a third within the TTL is a cache hit', async () => {
       const key = 'osapi_test_workerd_shared_0001';
       // The upstream holds its answer until the second request has checked the first's heartbeat
-      // and found it beating: the second must then keep waiting on it, not give it up.
+      // and found it beating (its log line, posted as it is written): the second must then keep
+      // waiting on the first's request, not give it up.
       let release;
       upstream.hold = new Promise((resolve) => { release = resolve; });
+      const alive = `the shared request for osapi_…0001 ${ALIVE}`;
       const [a, b] = await Promise.all([
         ask(mf, { key, ttl: TTL }, 60_000),
-        upstream.arrived(key, 1).then(() => askStreaming(mf, { key, ttl: TTL }, (line) => { // while the first's is in flight
-          if (line.includes(`${ALIVE} osapi_…0001 is still running`)) release();
-        })),
+        upstream.arrived(key, 1).then(() => ask(mf, { key, ttl: TTL, notify: 1 }, 60_000)), // while the first's is in flight
+        until(() => upstream.notes.some((note) => note.includes(alive)), 60_000, 'the sharing request checked the heartbeat').then(release),
       ]);
       upstream.hold = undefined;
       for (const [name, r] of [['first', a], ['second', b]]) {
@@ -165,7 +131,7 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
       }
       assert.equal(upstream.count(key), 1, 'the two requests must share one upstream request');
       assert.ok(has(b.body.lines, `${SHARED} osapi_…0001`), `the second request's log:\n${b.body.lines.join('\n')}`);
-      assert.ok(has(b.body.lines, `${ALIVE} osapi_…0001 is still running`), `the second request's log:\n${b.body.lines.join('\n')}`);
+      assert.ok(has(b.body.lines, alive), `the second request's log:\n${b.body.lines.join('\n')}`);
       assert.ok(!has(b.body.lines, LOST), `the second request gave up on a live request:\n${b.body.lines.join('\n')}`);
       assert.ok(!has(a.body.lines, SHARED), `the first request's log:\n${a.body.lines.join('\n')}`);
 

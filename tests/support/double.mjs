@@ -6,6 +6,8 @@
 //                                        comma-separated step, the last step repeats
 //   GET  /__double/count/<id>            how many requests scenario <id> has seen
 //   POST /__double/reset                 forget rate-limit windows and scenario counters
+//   POST /__double/note                  keep the request's body in `notes` (a client under test
+//                                        reporting what it is doing, as it does it)
 //   GET  /__double/health
 //
 // From a test, `startDouble({ answer })` scripts /api/v1/me one request at a time instead:
@@ -94,6 +96,7 @@ export function createDouble({ answer } = {}) {
   const requests = [];
   const windows = new Map(); // "ip:..." or "account:..." -> { start, count }
   const scenarios = new Map(); // id -> count
+  const notes = [];
 
   function cors(res) {
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -187,6 +190,16 @@ export function createDouble({ answer } = {}) {
       scenarios.clear();
       return send(res, 200, { ok: true });
     }
+    if (path === '/__double/note' && req.method === 'POST') {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => { text += chunk; });
+      req.on('end', () => {
+        notes.push(text);
+        send(res, 200, { ok: true });
+      });
+      return undefined;
+    }
     const counted = /^\/__double\/count\/([^/]+)$/.exec(path);
     if (counted) return send(res, 200, { count: scenarios.get(counted[1]) ?? 0 });
     const scenario = /^\/__scenario\/([^/]+)\/([^/]+)\/api\/v1\/me$/.exec(path);
@@ -209,7 +222,7 @@ export function createDouble({ answer } = {}) {
     }
     send(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));
   });
-  return Object.assign(server, { requests });
+  return Object.assign(server, { requests, notes });
 }
 
 export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
@@ -224,20 +237,20 @@ export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
 
 /** A double on a free loopback port (`options`: `answer`, `port`, `host`, and `keepAlive: false`
  * to keep idle connections open rather than close them after Node's 5 s): `{ url, requests,
- * count(key), connections(), stop }`, where `connections()` resolves to how many client
+ * notes, count(key), connections(), stop }`, where `connections()` resolves to how many client
  * connections are open. `stop` also drops connections left hanging by `hang` and `stall` steps,
  * which would otherwise keep the server open. */
 export async function startDouble({ answer, keepAlive = true, ...where } = {}) {
   const server = createDouble({ answer });
   if (!keepAlive) server.keepAliveTimeout = 0;
   const url = await listen(server, where);
-  const { requests } = server;
+  const { requests, notes } = server;
   const stop = () => new Promise((resolve) => {
     server.close(resolve);
     server.closeAllConnections();
   });
   const connections = () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
-  return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, connections, stop };
+  return { url, requests, notes, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, connections, stop };
 }
 
 /** Runs `fn(double)` against a double of its own, started with `startDouble(options)` (`{}`: the
