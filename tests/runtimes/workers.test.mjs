@@ -3,7 +3,8 @@
 // bundle run in workerd through Miniflare against the local API double. It exercises the
 // package's `workerd` entry, which imports the .wasm as a module. Then cacheTtlMs in workerd,
 // where a fetch belongs to the request that started it: cache-worker.mjs, bundled the same way,
-// against a loopback upstream the test starts, whose answers (held until the test releases them) and request counts it controls.
+// against a loopback upstream the test starts, whose answers (held until the test releases
+// them) and request counts it controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
