@@ -84,6 +84,10 @@ impl Deadline {
         };
         let id = RUNNING.with(|running| running.borrow_mut().insert(Rc::clone(&settle)));
         let timer = ON_TIMER.with(|on_timer| set_timeout(on_timer.as_ref().unchecked_ref(), ms, id));
+        // A signal that fired already fires no event: the deadline stops now.
+        if signal.is_some_and(AbortSignal::aborted) {
+            settle(Stop::Aborted);
+        }
         let listening = signal.and_then(|signal| {
             let on_abort = Closure::<dyn FnMut()>::new(move || settle(Stop::Aborted));
             let added = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
@@ -146,6 +150,17 @@ mod tests {
         assert!(!controller.signal().aborted());
         drop(deadline);
         assert!(controller.signal().aborted());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_signal_that_fired_already_stops_a_deadline_at_once() {
+        let caller = AbortController::new().unwrap();
+        caller.abort();
+        let attempt = AbortController::new().unwrap();
+        let deadline = Deadline::start(60_000.0, Some(&caller.signal()), Some(attempt.clone()));
+        assert_eq!(deadline.stop(), Some(Stop::Aborted));
+        assert!(attempt.signal().aborted());
+        assert_eq!(sleep(60_000.0, Some(&caller.signal())).await, Err(()));
     }
 
     #[wasm_bindgen_test]
