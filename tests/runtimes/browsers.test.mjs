@@ -342,3 +342,71 @@ test("a Chrome MV3 extension's service worker and page, with and without 'wasm-u
     assertRefusedByPolicy(result.serviceWorker, 'extension service worker, default policy');
   }, strict);
 });
+
+/** A Chrome MV3 extension whose content script (esbuild's iife, in js/) runs on http://127.0.0.1
+ * pages, with the .wasm beside it in js/ and, `recipe`, at the extension's root and listed in
+ * web_accessible_resources as the README says. */
+async function buildContentScriptExtension(name, recipe) {
+  probeSources();
+  const out = join(project.dir, name);
+  const js = await esbuildIife('probe', ['content-script.js'], join(name, 'js'));
+  if (recipe) copyFileSync(join(js, 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({
+    manifest_version: 3,
+    name: 'outboundsync content script test',
+    version: '1.0',
+    content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['js/content-script.js'] }],
+    ...(recipe && { web_accessible_resources: [{ resources: ['outboundsync_core_bg.wasm'], matches: ['http://127.0.0.1/*'] }] }),
+  }, null, 2)}\n`);
+  return out;
+}
+
+/** The visited site: a page carrying the calls' arguments, and a trap that answers every
+ * `*.wasm` path with a working .wasm (so a package that took the site's would not fail) and
+ * counts the requests. */
+async function trapSite() {
+  const wasm = readFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'));
+  const asked = [];
+  const args = JSON.stringify({ good: GOOD, bad: BAD, baseUrl: project.double.url });
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path.endsWith('.wasm')) {
+      asked.push(path);
+      res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>a site</title><script id="probe-args" type="application/json">${args}</script>\n`);
+    }
+  });
+  return { url: await listen(server), asked, close: () => server.close() };
+}
+
+/** Opens a page of `site` and waits for the content script's result. */
+async function contentScriptResult(driver, site) {
+  await driver.get(`${site.url}/page/`);
+  const read = 'return document.documentElement.dataset.probeResult ?? null';
+  await driver.wait(() => driver.executeScript(read), WAIT_MS, 'the content script wrote no result');
+  return JSON.parse(await driver.executeScript(read));
+}
+
+test('a Chrome MV3 content script loads the .wasm from its extension, never from the visited site, in headless Chromium', async () => {
+  const recipe = await buildContentScriptExtension('extension-content-script', true);
+  const besideOnly = await buildContentScriptExtension('extension-content-script-wasm-beside', false);
+  assertNoBase64Wasm(recipe, 'content script');
+  const site = await trapSite();
+  try {
+    await withBrowser('chromium', async (driver) => {
+      assertCalled(await contentScriptResult(driver, site), 'content script, the .wasm at the extension root and web-accessible');
+    }, recipe);
+    // Without the recipe, each call fails naming it, and still never asks the site.
+    await withBrowser('chromium', async (driver) => {
+      const result = await contentScriptResult(driver, site);
+      for (const failure of [result.ids, result.rejected]) {
+        assert.equal(failure?.code, 'wasm_load_failed', JSON.stringify(result));
+        assert.match(failure.message, /fetching outboundsync_core_bg\.wasm from the extension's root \(runtime\.getURL\).*copy node_modules\/outboundsync\/outboundsync_core_bg\.wasm to the extension's root .* and list it in manifest\.json's web_accessible_resources/);
+      }
+    }, besideOnly);
+    assert.deepEqual(site.asked, [], 'the visited site was asked for a .wasm');
+  } finally {
+    site.close();
+  }
+});
