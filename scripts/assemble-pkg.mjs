@@ -171,9 +171,9 @@ const manifest = {
   bin: { outboundsync: 'bin/outboundsync.cjs' },
   main: './node.cjs',
   module: './index.mjs',
-  // For bundlers that read the fields and not `exports` (Parcel 2 by default): pages get the
-  // entry that fetches the .wasm, not index.mjs's base64 copy.
-  browser: './browser.mjs',
+  // For bundlers that read the fields and not `exports` (Parcel 2 by default): a page's build
+  // takes the entry that fetches the .wasm in place of `module`'s, which carries its base64 copy.
+  browser: { './index.mjs': './browser.mjs' },
   types: './index.d.ts',
   // Order matters: wrangler and Next.js also match `browser`, so their conditions come first.
   exports: {
