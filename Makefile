@@ -90,9 +90,10 @@ test-pkg: pkg
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
-# alone and `next dev`; the browser example built by Vite, webpack and esbuild (ESM and iife),
-# workers, a Chrome MV3 extension and pages under a Content-Security-Policy, in Chromium and
-# Firefox through Selenium.
+# alone and `next dev`; the browser example built by Vite, webpack, Rspack, Parcel, Rollup, bun
+# and esbuild (ESM and iife), workers, a Chrome MV3 extension and its content script, and pages
+# under a Content-Security-Policy, in Chromium and Firefox through Selenium; a project's own test
+# suites in Jest 29 and 30 and Vitest (fake timers, jsdom, happy-dom, MSW, nock, MockAgent).
 test-runtimes: pkg
 	scripts/ensure-tools.sh runtimes
 	scripts/timed.sh $@ node --test tests/runtimes/

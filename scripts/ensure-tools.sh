@@ -80,6 +80,9 @@ npm_install .
 
 if $runtimes; then
   npm_install tests/runtimes
+  # Two Jest majors, each in its own folder as a project on it installs Jest.
+  npm_install tests/runtimes/jest29
+  npm_install tests/runtimes/jest30
 fi
 apt_install() { # packages
   local sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"

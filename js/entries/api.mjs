@@ -5,7 +5,8 @@ import { loadError } from './errors.mjs';
 
 /**
  * `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
- * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader`, and the next
+ * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader` (a name, or a
+ * function that returns one when the load fails), and the next
  * call tries again (a page's network may come back).
  */
 export function createApi(instantiate, loader) {
@@ -19,7 +20,7 @@ export function createApi(instantiate, loader) {
       })
       .catch((err) => {
         ready = undefined;
-        throw loadError(loader, err);
+        throw loadError(typeof loader === 'function' ? loader() : loader, err);
       });
     return ready;
   };

@@ -192,6 +192,37 @@ pub fn network_error(origin: &str, detail: Option<&str>, attempts: u32) -> Strin
     .concat()
 }
 
+/// A success status whose body was cut off: not "before any response", since one came.
+pub fn body_unreadable(origin: &str, status: u16, detail: Option<&str>, attempts: u32) -> String {
+    let detail = detail.map(|d| [" (", d, ")"].concat()).unwrap_or_default();
+    [
+        "OutboundSync answered HTTP ",
+        &status.to_string(),
+        " at ",
+        origin,
+        " but its body could not be read",
+        &detail,
+        " ",
+        &after_attempts(attempts),
+        ": the connection failed while the body was coming in. Check the network, and try again.",
+    ]
+    .concat()
+}
+
+/// A success status whose `Response` had been read before the call got it: a test's mock.
+pub fn body_already_read(origin: &str, status: u16, attempts: u32) -> String {
+    [
+        "OutboundSync answered HTTP ",
+        &status.to_string(),
+        " at ",
+        origin,
+        " but the Response's body had been read already ",
+        &after_attempts(attempts),
+        ": a fetch gave back a Response that was used before. A mock fetch must return a new Response for each call (jest.fn(async () => new Response(body)), not mockResolvedValue(new Response(body))).",
+    ]
+    .concat()
+}
+
 pub fn timeout(timeout_ms: f64, attempts: u32) -> String {
     [
         "The OutboundSync request timed out: no complete answer within timeoutMs = ",

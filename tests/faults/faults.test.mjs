@@ -92,7 +92,12 @@ test('connection refused', async () => {
 
 test('resets, stalls and cut bodies', async () => {
   await hostile('reset before the headers', 'reset', { class: 'OutboundSyncConnectionError', code: 'network_error', requests: 1 }, fast);
-  await hostile('reset during the body', 'cut', { class: 'OutboundSyncConnectionError', code: 'network_error', requests: 1 }, fast);
+  // The 200 arrived: the error keeps its status and says the body was cut, not "before any response".
+  const cutBody = (e) => {
+    assert.equal(e.status, 200);
+    assert.match(e.message, /^OutboundSync answered HTTP 200 at http:\/\/127\.0\.0\.1:\d+ but its body could not be read \(/);
+  };
+  await hostile('reset during the body', 'cut', { class: 'OutboundSyncConnectionError', code: 'network_error', requests: 1, check: cutBody }, fast);
   await hostile('headers that never come', 'hang', { class: 'OutboundSyncTimeoutError', code: 'timeout', requests: 1 }, { ...fast, timeoutMs: 300 });
   await hostile('a body that never ends', 'stall', { class: 'OutboundSyncTimeoutError', code: 'timeout', requests: 1 }, { ...fast, timeoutMs: 300 });
   await hostile('timeouts are retried', 'hang', { class: 'OutboundSyncTimeoutError', code: 'timeout', requests: 3 }, { timeoutMs: 200 });
