@@ -96,7 +96,9 @@ test-pkg: pkg
 # suites in Jest 29 and 30 and Vitest (fake timers, jsdom, happy-dom, MSW, nock, MockAgent).
 test-runtimes: pkg
 	scripts/ensure-tools.sh runtimes
-	scripts/timed.sh $@ node --test tests/runtimes/
+# Only the top-level files: test-runners/ holds users' own Jest and Vitest suites, which node --test
+# would otherwise pick up as its own.
+	scripts/timed.sh $@ node --test tests/runtimes/*.test.mjs
 
 clean:
 	rm -rf pkg build target
