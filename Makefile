@@ -94,10 +94,10 @@ test-pkg: pkg
 # and esbuild (ESM and iife), workers, a Chrome MV3 extension and its content script, and pages
 # under a Content-Security-Policy, in Chromium and Firefox through Selenium; a project's own test
 # suites in Jest 29 and 30 and Vitest (fake timers, jsdom, happy-dom, MSW, nock, MockAgent).
-test-runtimes: pkg
-	scripts/ensure-tools.sh runtimes
 # Only the top-level files: test-runners/ holds users' own Jest and Vitest suites, which node --test
 # would otherwise pick up as its own.
+test-runtimes: pkg
+	scripts/ensure-tools.sh runtimes
 	scripts/timed.sh $@ node --test tests/runtimes/*.test.mjs
 
 clean:
