@@ -42,7 +42,7 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let raw = &args.raw;
     let env = js_runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
     let choice = config::log_level(&raw.log_level, env.log_level.as_deref());
-    let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone());
+    let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone(), choice.as_ref().is_ok_and(|c| c.silenced));
     if let Ok(LogChoice { warning: Some(line), .. }) = &choice {
         log.warn_once(line);
     }
