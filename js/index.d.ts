@@ -73,6 +73,12 @@ export interface OutboundSyncOptions {
   cacheTtlMs?: number;
   /** Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0. */
   cacheStore?: OutboundSyncCacheStore;
+  /**
+   * With cacheTtlMs: when the API answers 429 or 5xx, times out or cannot be reached, return the
+   * last good result if it is no older than cacheTtlMs + staleIfErrorMs (one warn line) instead
+   * of failing. Never after a 401 or 403. A whole number up to 86400000 (24 hours). Default: 0 (off).
+   */
+  staleIfErrorMs?: number;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
   logLevel?: OutboundSyncLogLevel;
   /** Where log lines go. Default: console. Never given the key; whatever it throws is ignored. */

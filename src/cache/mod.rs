@@ -11,4 +11,6 @@ pub mod xfetch;
 #[cfg(target_arch = "wasm32")]
 pub mod js_cache;
 #[cfg(target_arch = "wasm32")]
+pub mod js_fleet;
+#[cfg(target_arch = "wasm32")]
 pub mod js_store;

@@ -257,7 +257,10 @@ mod tests {
         assert_eq!(read(Some(&value), &d(), 1_000.0, None, NOW).unwrap().result, None, "too old to keep");
         // A body with extra fields is read into the model, as a server's would be.
         let extra = BODY.replace(r#""id":7,"#, r#""id":7,"refreshToken":"t","#);
-        assert!(matches!(read(Some(&result_value(NOW, &extra)), &d(), 5_000.0, None, NOW).unwrap().result, Some(StoredResult { body: CheckedBody::Read(_), .. })));
+        assert!(matches!(
+            read(Some(&result_value(NOW, &extra)), &d(), 5_000.0, None, NOW).unwrap().result,
+            Some(StoredResult { body: CheckedBody::Read(_), .. })
+        ));
         // Another instance's clock a little ahead: age 0, not negative.
         assert_eq!(read(Some(&result_value(NOW + 5_000.0, BODY)), &d(), 5_000.0, None, NOW).unwrap().result.unwrap().age_ms, 0.0);
         assert_eq!(read(None, &d(), 5_000.0, None, NOW), Ok(Stored::default()));

@@ -207,12 +207,18 @@ mod tests {
         assert!(ignored_variable(None).contains("its value is not shown"));
         assert!(store_hit(Some("osapi_…0001"), 3.2).contains("cacheStore hit for osapi_…0001: a result from 3 ms ago"));
         let timed_out = store_failed(StoreOp::Get, StoreFailure::TimedOut(1000.0), 30.0);
-        assert!(timed_out.contains("the cacheStore's get did not answer within 1000 ms") && timed_out.contains("for 30 seconds, then try it once"), "{timed_out}");
+        assert!(
+            timed_out.contains("the cacheStore's get did not answer within 1000 ms") && timed_out.contains("for 30 seconds, then try it once"),
+            "{timed_out}"
+        );
         let threw = store_failed(StoreOp::Set, StoreFailure::Threw, 30.0);
         assert!(threw.contains("the cacheStore's set threw or rejected") && threw.contains("not shown"), "{threw}");
         let mut limited = ClientError::new(ErrorCode::RateLimited, "x");
         limited.attempts = 1;
-        assert_eq!(stale_served(Some("osapi_…0001"), 61_000.4, &limited), "[outboundsync] rate_limited for osapi_…0001; serving the last good result, from 61000 ms ago (staleIfErrorMs)");
+        assert_eq!(
+            stale_served(Some("osapi_…0001"), 61_000.4, &limited),
+            "[outboundsync] rate_limited for osapi_…0001; serving the last good result, from 61000 ms ago (staleIfErrorMs)"
+        );
         assert!(store_invalid(None).contains("ignored and replaced"));
         assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));
     }

@@ -438,7 +438,13 @@ mod tests {
         let err = with(0.0, OptionValue::Number(300_000.0)).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidOption);
         assert!(err.message.contains("staleIfErrorMs") && err.message.contains("cacheTtlMs above 0"), "{}", err.message);
-        for bad in [OptionValue::Number(-1.0), OptionValue::Number(0.5), OptionValue::Number(MAX_TTL_MS + 1.0), OptionValue::Number(f64::NAN), OptionValue::Str("1".into())] {
+        for bad in [
+            OptionValue::Number(-1.0),
+            OptionValue::Number(0.5),
+            OptionValue::Number(MAX_TTL_MS + 1.0),
+            OptionValue::Number(f64::NAN),
+            OptionValue::Str("1".into()),
+        ] {
             let err = with(60_000.0, bad.clone()).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidOption, "{bad:?}");
             assert!(err.message.contains("staleIfErrorMs") && err.message.contains("from 0 to 86400000"), "{}", err.message);
