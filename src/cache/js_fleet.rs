@@ -28,6 +28,9 @@ pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 /// How often a call waiting on another instance's marker reads the store again.
 const POLL_MS: f64 = 50.0;
+/// How long after writing its marker an instance reads it back (instances that missed together
+/// have written theirs by then).
+const CONFIRM_MS: f64 = 10.0;
 
 /// A result and when it came (`at_ms`) after `took_ms`.
 pub struct Kept {
@@ -92,6 +95,15 @@ pub async fn call(
     let mut keep_text: Option<(JsString, f64, f64)> = None;
     let mut waited = false;
     let started = js_sys::Date::now();
+    let (mine, mut marked) = ((js_sys::Math::random() * f64::from(u32::MAX)) as u32 | 1, false);
+    let written = |head: Head, body: Option<&JsString>| {
+        let now = js_sys::Date::now();
+        let mut value = JsString::from(head.text(&digest));
+        if let Some(body) = body {
+            value = value.concat(body);
+        }
+        Write { store: store.clone(), key: key.clone(), value, ttl_ms: head.ttl_ms(keep_ms, now) }
+    };
     let reachable = loop {
         let Some((value, revocation)) = store.get_two(&key, &stored::revoked_key(&digest), log).await else { break false };
         let now = js_sys::Date::now();
@@ -125,7 +137,7 @@ pub async fn call(
             let newer = kept.is_none_or(|kept| result.at_ms > kept);
             let me = Rc::new(ResultForJs::stored(result.body, result.text));
             keep_text = Some((JsString::from(result.text), result.at_ms, result.took_ms));
-            if fresh && (newer || read.refreshing_until.is_some()) {
+            if fresh && (newer || (read.refreshing_until.is_some() && read.refreshing_by != mine)) {
                 log.write(Level::Info, || log::store_hit(hint.as_deref(), result.age_ms));
                 return Fetched { outcome: Ok(me), at_ms: result.at_ms, took_ms: result.took_ms, from_store: true, ..fetched };
             }
@@ -139,8 +151,12 @@ pub async fn call(
             return Fetched { outcome: Err(cache::held_back(&config.key, seconds_left).into()), ..fetched };
         }
         // Another instance is fetching: wait for its result, at most `MAX_MARKER_MS` in all.
+        // Without a marker, leave one, then read it back: of instances that missed together,
+        // the last write wins, and the others wait for its result.
+        let waited_enough = now - started >= stored::MAX_MARKER_MS;
         match read.refreshing_until {
-            Some(until_ms) if now - started < stored::MAX_MARKER_MS => {
+            Some(_) if read.refreshing_by == mine => break true,
+            Some(until_ms) if !waited_enough => {
                 if !std::mem::replace(&mut waited, true) {
                     log.write(Level::Info, || log::waiting_for_instance(hint.as_deref()));
                 }
@@ -148,27 +164,21 @@ pub async fn call(
                     return fetched;
                 }
             }
+            _ if store.takes_markers() && !marked && !waited_enough => {
+                marked = true;
+                let until = now + config.timeout_ms.min(stored::MAX_MARKER_MS);
+                let kept_result = keep_text.as_ref().map(|(_, at, took)| (*at, *took));
+                let marker = Head { refreshing_until: Some(until), refreshing_by: mine, result: kept_result, ..Head::default() };
+                written(marker, keep_text.as_ref().map(|(text, ..)| text)).run(log).await;
+                if js_deadline::sleep(CONFIRM_MS, Some(signal)).await.is_err() {
+                    return fetched;
+                }
+            }
             _ => break true,
         }
     };
-    // This instance fetches: a marker first, so others arriving meanwhile wait for its result.
-    let written = |head: Head, body: Option<&JsString>| {
-        let now = js_sys::Date::now();
-        let mut value = JsString::from(head.text(&digest));
-        if let Some(body) = body {
-            value = value.concat(body);
-        }
-        Write { store: store.clone(), key: key.clone(), value, ttl_ms: head.ttl_ms(keep_ms, now) }
-    };
     let kept_result = keep_text.as_ref().map(|(_, at, took)| (*at, *took));
     let kept_body = keep_text.as_ref().map(|(text, ..)| text);
-    if reachable {
-        let marker =
-            Head { refreshing_until: Some(js_sys::Date::now() + config.timeout_ms.min(stored::MAX_MARKER_MS)), result: kept_result, ..Head::default() };
-        let write = written(marker, kept_body);
-        let log = log.clone();
-        spawn_local(async move { write.run(&log).await });
-    }
     let window = |error: &ClientError, now: f64| match (error.code, error.retry_after) {
         (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 && error.attempts > 0 => Some(now + seconds * 1000.0),
         _ => None,

@@ -63,6 +63,12 @@ impl Store {
         }
     }
 
+    /// Whether `refreshing` markers are written: not to KV, which takes one write per second per
+    /// key (the result's write would be refused) and shows it elsewhere only within a minute.
+    pub fn takes_markers(&self) -> bool {
+        self.driver != Driver::Kv
+    }
+
     /// Reads both keys at once (one store round trip of waiting), unless the store is backing
     /// off: `None` then, or when either read failed.
     pub async fn get_two(&self, first: &str, second: &str, log: &Log) -> Option<(Got, Got)> {

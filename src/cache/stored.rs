@@ -10,7 +10,8 @@
 //!
 //! A value is a first line naming its digest, then any of these lines, each at most once:
 //!   `rate_limited <ms the window ends>`: an instance got a 429; nobody sends before then.
-//!   `refreshing <ms>`: an instance is fetching a new result; others wait for it until then.
+//!   `refreshing <ms> <owner>`: an instance (a random number) is fetching a new result; others
+//!   wait for it until then. Of instances that write markers at once, the last write wins.
 //!   `result <ms the answer came> <ms the request took>` and, after it, the body (always last).
 //! A 401 or 403 writes a separate entry (`revoked_key`): `revoked <ms>` under the same first
 //! line. A result whose request was sent (answer time less took) before then is never served, even when an instance
@@ -92,6 +93,8 @@ pub struct StoredResult<'a> {
 pub struct Stored<'a> {
     pub rate_limited_until: Option<f64>,
     pub refreshing_until: Option<f64>,
+    /// The instance whose marker it is.
+    pub refreshing_by: u32,
     pub result: Option<StoredResult<'a>>,
 }
 
@@ -116,8 +119,10 @@ pub fn read<'a>(value: Option<&'a str>, digest: &str, keep_ms: f64, revoked_ms: 
                 return Err(Invalid);
             }
             stored.rate_limited_until = (until_ms > now_ms).then_some(until_ms);
-        } else if let Some(until) = line.strip_prefix(REFRESHING) {
+        } else if let Some(marker) = line.strip_prefix(REFRESHING) {
+            let (until, by) = marker.split_once(' ').ok_or(Invalid)?;
             let until_ms = milliseconds(until).ok_or(Invalid)?;
+            stored.refreshing_by = by.parse().map_err(|_| Invalid)?;
             if std::mem::replace(&mut seen_marker, true) {
                 return Err(Invalid);
             }
@@ -162,6 +167,8 @@ fn own_value<'a>(value: &'a str, digest: &str) -> Result<&'a str, Invalid> {
 pub struct Head {
     pub rate_limited_until: Option<f64>,
     pub refreshing_until: Option<f64>,
+    /// The marker's owner (`Stored::refreshing_by`).
+    pub refreshing_by: u32,
     /// When the answer came, and how long the request took.
     pub result: Option<(f64, f64)>,
 }
@@ -170,10 +177,11 @@ impl Head {
     /// The value's text up to the body.
     pub fn text(&self, digest: &str) -> String {
         let mut text = [HEAD, digest].concat();
-        for (label, ms) in [(RATE_LIMITED, self.rate_limited_until), (REFRESHING, self.refreshing_until)] {
-            if let Some(ms) = ms {
-                text.extend(["\n", label, &stamp(ms)]);
-            }
+        if let Some(until) = self.rate_limited_until {
+            text.extend(["\n", RATE_LIMITED, &stamp(until)]);
+        }
+        if let Some(until) = self.refreshing_until {
+            text.extend(["\n", REFRESHING, &stamp(until), " ", &self.refreshing_by.to_string()]);
         }
         if let Some((at_ms, took_ms)) = self.result {
             text.extend(["\n", RESULT, &stamp(at_ms), " ", &stamp(took_ms.clamp(0.0, MAX_TOOK_MS)), "\n"]);
@@ -295,7 +303,10 @@ mod tests {
             format!("{head}rate_limited {:.0}", NOW + MAX_WINDOW_MS + 1.0),
             format!("{head}rate_limited 99999999999999999"),
             format!("{head}rate_limited 1\nrate_limited 1"),
-            format!("{head}refreshing 1\nrefreshing 1"),
+            format!("{head}refreshing 1 1\nrefreshing 1 1"),
+            format!("{head}refreshing 1"),
+            format!("{head}refreshing 1 x"),
+            format!("{head}refreshing 1 99999999999"),
             format!("{head}dropped"),
             String::new(),
             "outboundsync ".into(),
@@ -311,15 +322,19 @@ mod tests {
 
     #[test]
     fn a_window_and_a_marker_are_read_until_they_end_beside_the_result_they_keep() {
-        let head = Head { rate_limited_until: Some(NOW + 30_000.0), refreshing_until: None, result: Some((NOW - 1_000.0, 250.0)) };
+        let head = Head { rate_limited_until: Some(NOW + 30_000.0), result: Some((NOW - 1_000.0, 250.0)), ..Head::default() };
         let value = format!("{}{BODY}", head.text(&d()));
         let stored = read(Some(&value), &d(), 60_000.0, None, NOW).unwrap();
         assert_eq!(stored.rate_limited_until, Some(NOW + 30_000.0));
         assert_eq!(stored.result.unwrap().took_ms, 250.0);
         assert_eq!(read(Some(&value), &d(), 60_000.0, None, NOW + 30_000.0).unwrap().rate_limited_until, None, "the window has passed");
-        let marker = Head { refreshing_until: Some(NOW + 2_000.0), ..Head::default() }.text(&d());
-        assert_eq!(read(Some(&marker), &d(), 1.0, None, NOW).unwrap(), Stored { refreshing_until: Some(NOW + 2_000.0), ..Stored::default() });
-        assert_eq!(read(Some(&marker), &d(), 1.0, None, NOW + 2_000.0).unwrap(), Stored::default());
+        let marker = Head { refreshing_until: Some(NOW + 2_000.0), refreshing_by: 77, ..Head::default() }.text(&d());
+        assert!(marker.ends_with(&format!("\nrefreshing {} 77", NOW + 2_000.0)), "{marker}");
+        assert_eq!(
+            read(Some(&marker), &d(), 1.0, None, NOW).unwrap(),
+            Stored { refreshing_until: Some(NOW + 2_000.0), refreshing_by: 77, ..Stored::default() }
+        );
+        assert_eq!(read(Some(&marker), &d(), 1.0, None, NOW + 2_000.0).unwrap(), Stored { refreshing_by: 77, ..Stored::default() });
         // A marker claiming an hour holds others back at most MAX_MARKER_MS.
         let long = Head { refreshing_until: Some(NOW + 3_600_000.0), ..Head::default() }.text(&d());
         assert_eq!(read(Some(&long), &d(), 1.0, None, NOW).unwrap().refreshing_until, Some(NOW + MAX_MARKER_MS));
