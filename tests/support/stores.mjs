@@ -71,7 +71,11 @@ export async function startRedis(port) {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    /** SIGSTOP: the server hangs, holding every connection open (a paused VM, a black hole). */
+    pause() { child.kill('SIGSTOP'); },
+    resume() { child.kill('SIGCONT'); },
     async kill() {
+      child.kill('SIGCONT');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
