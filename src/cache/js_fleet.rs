@@ -205,7 +205,12 @@ pub async fn call(
                 value: JsString::from(stored::revocation(&digest, now)),
                 ttl_ms: stored::REVOCATION_TTL_MS,
             }),
-            _ => window(&failure.error, now).map(|until| written(Head { rate_limited_until: Some(until), result: kept_result, ..Head::default() }, kept_body)),
+            // A 429's window; after another failure, this instance's marker is taken back (with the
+            // result it kept), so others do not wait for a result that is not coming.
+            _ => match window(&failure.error, now) {
+                Some(until) => Some(written(Head { rate_limited_until: Some(until), result: kept_result, ..Head::default() }, kept_body)),
+                None => marked.then(|| written(Head { result: kept_result, ..Head::default() }, kept_body)),
+            },
         },
     };
     Fetched { outcome, at_ms: now, took_ms: took, ..fetched }
