@@ -6,7 +6,7 @@
 // and staleIfErrorMs is 30 s (5 minutes). Reports API requests per TTL window at 8, 64 and 512
 // instances and 100 and 1,000 calls a second, and failed calls during the outage with and
 // without staleIfErrorMs.
-//   node bench/fleet.mjs [--quick]   (--quick: 2 windows a run, 8 and 64 instances)
+//   node bench/fleet.mjs [--quick] [--sizes=64,512]   (--quick: 2 windows a run, 8 and 64 instances)
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,8 @@ const TTL_MS = 60_000 / SCALE;
 const OUTAGE_MS = 300_000 / SCALE;
 const quick = process.argv.includes('--quick');
 const WINDOWS = quick ? 2 : 4;
-const SIZES = quick ? [8, 64] : [8, 64, 512];
+const sizes = process.argv.find((a) => a.startsWith('--sizes='));
+const SIZES = sizes ? sizes.slice('--sizes='.length).split(',').map(Number) : quick ? [8, 64] : [8, 64, 512];
 const RATES = [100, 1_000];
 
 const require = createRequire(import.meta.url);

@@ -78,14 +78,15 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
         }
         let now = js_sys::Date::now();
         let found = CACHE.with(|cache| match cache.borrow_mut().lookup(&slot, config.cache_ttl_ms, now) {
-            Lookup::Hit { value, age_ms, took_ms } => Some(Ok((Rc::clone(value), age_ms, took_ms))),
+            Lookup::Hit { value, age_ms, took_ms, limited } => Some(Ok((Rc::clone(value), age_ms, if limited { 0.0 } else { took_ms }))),
             Lookup::RateLimited { seconds_left } => Some(Err(seconds_left)),
             Lookup::Miss => None,
         });
         match found {
             Some(Ok((me, age_ms, took_ms))) => {
                 log.write(Level::Info, || log::cache_hit(hint.as_deref(), age_ms));
-                // XFetch: a busy instance refreshes before expiry, while callers keep this result.
+                // XFetch: a busy instance refreshes before expiry, while callers keep this result
+                // (inside a 429's window `took_ms` is 0: never before expiry).
                 if let Some(store) = store {
                     let expiry = now - age_ms + config.cache_ttl_ms;
                     if xfetch::refresh_early(now, expiry, took_ms, js_sys::Math::random()) && listed(&slot).is_none() {

@@ -32,12 +32,13 @@ struct Entry<V> {
 
 #[derive(Debug, PartialEq)]
 pub enum Lookup<'a, V> {
-    /// A result younger than the caller's TTL, whose request was sent `age_ms` ago and took
-    /// `took_ms`.
+    /// A result younger than the caller's TTL, whose answer came `age_ms` ago after
+    /// `took_ms`; `limited` inside a 429's window (no refresh may start).
     Hit {
         value: &'a V,
         age_ms: f64,
         took_ms: f64,
+        limited: bool,
     },
     /// The server asked to wait; this many whole seconds are left.
     RateLimited {
@@ -84,11 +85,12 @@ impl<V> Cache<V> {
         }
         let entry = &mut self.entries[at].1;
         entry.used = tick;
-        if let Some(until_ms) = entry.limited_until {
-            return Lookup::RateLimited { seconds_left: ((until_ms - now_ms) / 1000.0).ceil() };
-        }
-        match &entry.result {
-            Some(Kept { at_ms, took_ms, value }) if now_ms - at_ms < ttl_ms => Lookup::Hit { value, age_ms: (now_ms - at_ms).max(0.0), took_ms: *took_ms },
+        // A fresh result is served inside a 429's window too (without an early refresh).
+        match (&entry.result, entry.limited_until) {
+            (Some(Kept { at_ms, took_ms, value }), limited) if now_ms - at_ms < ttl_ms => {
+                Lookup::Hit { value, age_ms: (now_ms - at_ms).max(0.0), took_ms: *took_ms, limited: limited.is_some() }
+            }
+            (_, Some(until_ms)) => Lookup::RateLimited { seconds_left: ((until_ms - now_ms) / 1000.0).ceil() },
             _ => Lookup::Miss,
         }
     }
@@ -286,13 +288,14 @@ mod tests {
         let mut error = ClientError::new(ErrorCode::RateLimited, "limited");
         error.retry_after = Some(30.0);
         cache.failed(&a, &error, 2_000.0);
-        assert_eq!(cache.lookup(&a, 60_000.0, 2_000.0), Lookup::RateLimited { seconds_left: 30.0 });
+        assert_eq!(cache.lookup(&a, 60_000.0, 2_000.0), Lookup::Hit { value: &7, age_ms: 1_000.0, took_ms: 300.0, limited: true }, "still fresh");
+        assert_eq!(cache.lookup(&a, 1_000.0, 2_000.0), Lookup::RateLimited { seconds_left: 30.0 });
         assert_eq!(cache.stale(&a, 60_000.0, 2_000.0), Some((&7, 1_000.0)));
         assert_eq!(cache.stale(&a, 60_000.0 + 10_000.0, 70_999.0), Some((&7, 69_999.0)));
         assert_eq!(cache.stale(&a, 60_000.0 + 10_000.0, 71_000.0), None, "older than cacheTtlMs + staleIfErrorMs");
         // A new result ends the window.
         cache.store(a.clone(), 8, 40_000.0, 300.0);
-        assert_eq!(cache.lookup(&a, 60_000.0, 40_001.0), Lookup::Hit { value: &8, age_ms: 1.0, took_ms: 300.0 });
+        assert_eq!(cache.lookup(&a, 60_000.0, 40_001.0), Lookup::Hit { value: &8, age_ms: 1.0, took_ms: 300.0, limited: false });
     }
 
     #[test]
