@@ -13,6 +13,8 @@ import KeyvRedis from '@keyv/redis';
 import Redis from 'ioredis';
 import { createClient as createClient6 } from 'redis';
 import { createClient as createClient4 } from 'redis4';
+import { createStorage } from 'unstorage';
+import redisDriver from 'unstorage/drivers/redis';
 import * as api from '../../pkg/node.mjs';
 import { startDouble, sleep, until, ME } from '../support/double.mjs';
 import { startRedis, storeKey, storedValue, recorder } from '../support/stores.mjs';
@@ -265,16 +267,48 @@ test('raw ioredis and node-redis (v4, v6) clients are refused with the adapter, 
   }
 });
 
+test("unstorage's redis driver, passed as it is, is given each entry's TTL (in seconds): what it writes expires", async () => {
+  const storage = createStorage({ driver: redisDriver({ url: redis.url }) });
+  const ioredis = new Redis(redis.url);
+  try {
+    const apiKey = freshKey();
+    used.push(apiKey);
+    const options = { apiKey, baseUrl: upstream.url, cacheTtlMs: 60_000, cacheStore: storage };
+    assert.deepEqual(ids(await api.getOutboundSyncConnections(options)), [7, 8]);
+    const k = storeKey(upstream.url, apiKey);
+    for (;;) {
+      if (/\nresult /.test(String(await ioredis.get(k)))) break;
+      await sleep(10);
+    }
+    const pttl = await ioredis.pttl(k);
+    assert.ok(pttl > 0 && pttl <= 60_000, `PTTL ${pttl}: the entry never expires`);
+  } finally {
+    await storage.dispose();
+    await ioredis.quit();
+  }
+});
+
 test('no Redis key or value holds any API key, or any 8 characters or more of its start', async () => {
   const keyv = keyvOn(redis.url);
   try {
+    // Its own entries, whatever other tests ran: a result, a 429's window, a revocation.
+    const [good, limited, rejected] = [freshKey(), freshKey('limited'), freshKey()];
+    revoked.add(rejected);
+    used.push(good, limited, rejected);
+    for (const apiKey of [good, limited, rejected]) {
+      await api.getOutboundSyncConnections({ apiKey, baseUrl: upstream.url, cacheTtlMs: 60_000, cacheStore: keyv, maxRetries: 0 }).catch(() => {});
+    }
     const client = await keyv.store.getClient();
+    const mine = [good, limited].map((k) => storeKey(upstream.url, k)).concat(`${storeKey(upstream.url, rejected)}:revoked`);
+    for (;;) {
+      if ((await Promise.all(mine.map((k) => keyv.get(k)))).every((v) => v !== undefined)) break;
+      await sleep(10);
+    }
     const redisKeys = (await client.keys('*')).filter((k) => k !== 'outboundsync:warm-up');
     assert.ok(redisKeys.length >= 3, `Redis holds ${redisKeys.join(', ')}`);
     const everything = [];
     for (const k of redisKeys) everything.push(k, String(await client.get(k)));
     const text = everything.join('\n');
-    assert.ok(used.length >= 4);
     for (const key of used) {
       for (let n = 8; n <= key.length; n += 1) assert.ok(!text.includes(key.slice(0, n)), `Redis holds "${key.slice(0, n)}"`);
     }
