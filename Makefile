@@ -11,18 +11,22 @@ WASM := outboundsync_core_bg.wasm
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
 # leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps,
 # and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
-# the native core use stable.
-export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
-SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs README.md
+# the native core use stable. The toolchain's name is in scripts/shipped-nightly (ensure-tools.sh
+# reads it there too).
+export OUTBOUNDSYNC_NIGHTLY := $(shell cat scripts/shipped-nightly)
+# What pkg/ is built from: a change to any of these rebuilds it.
+SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs scripts/shipped-nightly \
+  README.md LICENSE Makefile package.json package-lock.json
 
 .PHONY: demo test bench pkg tools test-tools test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
 demo: pkg
 	node js-examples/demo.mjs
 
-# Each part stands alone (`make test-node` on a fresh clone installs the tools, and starts the
-# API double the wasm suites need; `make test-pkg` builds the package first); `make test` runs
-# them all against one double and ends with each part's time.
+# Each part stands alone and installs only what it uses (`make test-node` on a fresh clone installs
+# the build's tools, no browser and no Redis, and starts the API double the wasm suites need;
+# `make test-pkg` builds the package first); `make test` runs them all against one double and ends
+# with each part's time.
 TEST_PARTS := test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes
 test: test-tools pkg
 	rm -f build/test-times
@@ -33,7 +37,7 @@ test: test-tools pkg
 # runs 100,000 sequential calls here (10,000 under `make test`). fleet.mjs simulates a fleet
 # sharing a cacheStore (issue 27), time compressed 10x, in a few minutes.
 bench: pkg
-	scripts/ensure-tools.sh test
+	scripts/ensure-tools.sh runtimes pkg
 	node --expose-gc bench/bench.mjs
 	node bench/fleet.mjs
 	LOAD_SEQUENTIAL_CALLS=100000 node --test tests/faults/load.test.mjs
@@ -50,14 +54,15 @@ pkg: tools pkg/package.json
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
-# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
+# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both
+# (wasm-opt's minifying pass, which reads the target features the second run strips).
 pkg/package.json: $(SOURCES)
 	rm -rf build/bindgen
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
 	node scripts/assemble-pkg.mjs
 
 # rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.
@@ -69,25 +74,30 @@ test-native:
 
 # The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time; with-double.sh starts the
 # double unless one is running already (as under `make test`).
-test-node: test-tools
+test-node: tools
 	scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --node
 
-test-chrome: test-tools
+test-chrome:
+	scripts/ensure-tools.sh browsers
 	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome
 
-test-firefox: test-tools
+test-firefox:
+	scripts/ensure-tools.sh browsers
 	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --firefox
 
-test-pkg: test-tools pkg
+test-pkg: pkg
+	scripts/ensure-tools.sh pkg
 	scripts/timed.sh $@ sh -c 'node --test tests/pkg/ tests/cli/ tests/faults/ && tsc -p tests/pkg/tsconfig.json'
 
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
-# alone and `next dev`; the browser example built by Vite, webpack and esbuild (ESM and iife),
-# workers, a Chrome MV3 extension and pages under a Content-Security-Policy, in Chromium and
-# Firefox through Selenium.
-test-runtimes: test-tools pkg
+# alone and `next dev`; the browser example built by Vite, webpack, Rspack, Parcel, Rollup, bun
+# and esbuild (ESM and iife), workers, a Chrome MV3 extension and its content script, and pages
+# under a Content-Security-Policy, in Chromium and Firefox through Selenium; a project's own test
+# suites in Jest 29 and 30 and Vitest (fake timers, jsdom, happy-dom, MSW, nock, MockAgent).
+test-runtimes: pkg
+	scripts/ensure-tools.sh runtimes
 	scripts/timed.sh $@ node --test tests/runtimes/
 
 clean:

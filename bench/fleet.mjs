@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
-import { startDouble, sleep } from '../tests/support/double.mjs';
+import { startDouble } from '../tests/support/double.mjs';
+import { sleep } from '../tests/support/wait.mjs';
 import { startRedis } from '../tests/support/stores.mjs';
 
 const SCALE = 10;

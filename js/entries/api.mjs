@@ -1,26 +1,26 @@
 // Shared by the ES module entries: the exported functions, which instantiate the wasm on
 // first call (importing does no other work than browser.mjs's early download) and then call into it.
 import * as glue from './glue.mjs';
-import imports from './wasm-imports.mjs';
 import { loadError } from './errors.mjs';
 
 /**
  * `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
- * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader`, and the next
+ * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader` (a name, or a
+ * function that returns one when the load fails), and the next
  * call tries again (a page's network may come back).
  */
 export function createApi(instantiate, loader) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
-      .then(() => instantiate(imports))
+      .then(() => instantiate(glue.wasmImports))
       .then((instance) => {
         glue.__wbg_set_wasm(instance.exports);
-        instance.exports.__wbindgen_start?.();
+        glue.startWasm();
       })
       .catch((err) => {
         ready = undefined;
-        throw loadError(loader, err);
+        throw loadError(typeof loader === 'function' ? loader() : loader, err);
       });
     return ready;
   };

@@ -10,11 +10,35 @@ export * from './classes.mjs';
 // read now), or a worker's own location.
 const script = typeof document === 'undefined' ? undefined : document.currentScript?.src;
 
+/** The extension's URL of the .wasm at its root, where there is an extension API (`chrome` in
+ * Chromium, `browser` in Firefox): its service worker, its pages and its content scripts. */
+function extensionUrl() {
+  for (const api of [globalThis.browser, globalThis.chrome]) {
+    const runtime = api?.runtime;
+    if (typeof runtime?.getURL === 'function') return new URL(runtime.getURL('outboundsync_core_bg.wasm'));
+  }
+  return undefined;
+}
+
+// Whether the .wasm comes from the extension's root (for wasm_load_failed's advice).
+let fromExtension = false;
+
 // `new URL('./outboundsync_core_bg.wasm', import.meta.url)` is written out whole: it is the form
 // Vite and webpack replace with their emitted asset's URL. Throws where there is no URL to use.
+// The .wasm never comes from another origin than the package's code. In an extension, beside the
+// script when that is in the extension (its service worker, its pages); else (a content script,
+// whose `location` is the visited site's, as is any bundler's URL derived from it) from the
+// extension's root.
 function wasmUrl() {
-  if (typeof import.meta.url === 'string') return new URL('./outboundsync_core_bg.wasm', import.meta.url);
-  return new URL('./outboundsync_core_bg.wasm', script || globalThis.location?.href);
+  const beside = typeof import.meta.url === 'string' ? new URL('./outboundsync_core_bg.wasm', import.meta.url) : script ? new URL('./outboundsync_core_bg.wasm', script) : undefined;
+  const extension = extensionUrl();
+  if (extension !== undefined) {
+    const url = beside ?? new URL('./outboundsync_core_bg.wasm', globalThis.location?.href);
+    fromExtension = url.origin !== extension.origin;
+    return fromExtension ? extension : url;
+  }
+  // A page's classic script run after it loaded, or a worker: its own location.
+  return beside ?? new URL('./outboundsync_core_bg.wasm', globalThis.location?.href);
 }
 
 /** A fetch of the .wasm that never throws and is never an unhandled rejection. */
@@ -41,4 +65,4 @@ export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async
   const streaming = response.headers.get('content-type')?.startsWith('application/wasm') && WebAssembly.instantiateStreaming;
   const { instance } = streaming ? await WebAssembly.instantiateStreaming(response, imports) : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
   return instance;
-}, 'fetch');
+}, () => (fromExtension ? 'extension' : 'fetch'));
