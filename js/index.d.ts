@@ -27,15 +27,15 @@ export type OutboundSyncLogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 export interface OutboundSyncLogger {
   /** Each attempt: URL, status, x-request-id, duration and body size. */
   debug(message: string): unknown;
-  /** Cache and cacheStore hits, shared requests, calls held back by a remembered 429. */
+  /** Cache and cacheStore hits, shared requests, calls held back by a remembered 429, waits for another instance's request. */
   info(message: string): unknown;
-  /** Each retry, with its cause and wait; a cacheStore that fails, once until it works again. */
+  /** Each retry, with its cause and wait; a stale result served; a cacheStore value ignored; a cacheStore that fails, once per operation until it works again (unless logLevel is 'off'). */
   warn(message: string): unknown;
   /** The call's final error: its code and message. */
   error(message: string): unknown;
 }
 
-/** A store with `get(key)` and `set(key, value, ttlMs)`, returning values or promises: a `Map`, a Keyv instance. */
+/** A store with `get(key)` and `set(key, value, ttlMs)`, returning values or promises: a Keyv instance, cache-manager, an LRUCache (given `{ ttl }`), an unstorage storage (`setItem` with `{ ttl }`). A `Map`, ioredis, node-redis and Deno KV are refused with the adapter to pass. */
 export interface OutboundSyncKeyValueStore {
   get(key: string): unknown;
   set(key: string, value: string, ttlMs: number): unknown;
@@ -73,6 +73,12 @@ export interface OutboundSyncOptions {
   cacheTtlMs?: number | null;
   /** Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0. */
   cacheStore?: OutboundSyncCacheStore | null;
+  /**
+   * With cacheTtlMs: when the API answers 429 or 5xx, times out or cannot be reached, return the
+   * last good result if it is no older than cacheTtlMs + staleIfErrorMs (one warn line) instead
+   * of failing. Never after a 401 or 403. A whole number up to 86400000 (24 hours). Default: 0 (off).
+   */
+  staleIfErrorMs?: number | null;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
   logLevel?: OutboundSyncLogLevel | null;
   /** Where log lines go. Default: console. Never given the key; whatever it throws is ignored. */

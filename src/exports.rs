@@ -12,7 +12,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::cache::{js_cache, js_store};
+use crate::cache::{js_cache, js_fleet};
 use crate::log::js_logger::Log;
 use crate::log::lines::{self, Level};
 use crate::options::config::{self, LogChoice, OptionValue};
@@ -42,18 +42,18 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let raw = &args.raw;
     let env = js_runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
     let choice = config::log_level(&raw.log_level, env.log_level.as_deref());
-    let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone());
+    let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone(), choice.as_ref().is_ok_and(|c| c.silenced));
     if let Ok(LogChoice { warning: Some(line), .. }) = &choice {
         log.warn_once(line);
     }
     let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => {
             // Boxed, so the cache's code is a function of its own that only calls using it compile.
-            let cached: Pin<Box<dyn Future<Output = js_store::Outcome> + '_>> =
+            let cached: Pin<Box<dyn Future<Output = js_fleet::Outcome> + '_>> =
                 Box::pin(js_cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
             cached.await
         }
-        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log).await.map(Rc::new).inspect_err(|f| js_cache::learn(&config, &f.error)),
+        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log, None).await.map(Rc::new).inspect_err(|f| js_cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
     };
     let result = outcome.and_then(|me| me.to_js(connections_only).map_err(|cause| engine_refused(cause, 0)));

@@ -1,12 +1,13 @@
 //! Property-based fuzzing of the parts that take outside input: body decoding and validation
 //! (compared with reading the same input as a `serde_json::Value` and checking the documented
-//! shape there), error-body messages, `Retry-After`, key and base URL checks. Inputs are random strings and
+//! shape there), error-body messages, `Retry-After`, key and base URL checks, `cacheStore` values. Inputs are random strings and
 //! random edits of the seed corpus in tests/fuzz_seeds/ (bodies and headers from the fault
 //! cases). `make test` runs a short pass; `FUZZ_CASES=200000 cargo test --release --test fuzz`
 //! is the long one (figures in the README).
 #![cfg(not(target_arch = "wasm32"))]
 
 use outboundsync::body::{self, CheckedBody};
+use outboundsync::cache::stored::{self, Head};
 use outboundsync::options::base_url;
 use outboundsync::options::key::{ApiKey, KeySource};
 use outboundsync::request::retry_after;
@@ -220,6 +221,37 @@ proptest! {
             let h = authority.rsplit_once(':').map(|(h, p)| if p.chars().all(|c| c.is_ascii_digit()) { h } else { authority }).unwrap_or(authority);
             prop_assert!(h == "localhost" || h == "[::1]" || h.starts_with("127."), "{} -> {}", base, url);
             prop_assert!(url.ends_with("/api/v1/me"));
+        }
+    }
+
+    /// A `cacheStore` value is untrusted: whatever a store returns, reading it never panics, and
+    /// a result read back is young enough, not revoked and passed the body checks.
+    #[test]
+    fn store_values_never_panic_and_only_checked_results_come_back(
+        body in input(), at in 0u64..4_000_000_000_000, took in 0u64..100_000, until in 0u64..4_000_000_000_000,
+        flags in 0u8..8, edit in any::<prop::sample::Index>(), c in prop::sample::select(ALPHABET), now in 1e12f64..4e12,
+    ) {
+        let digest = "0".repeat(64);
+        let head = Head {
+            rate_limited_until: (flags & 1 != 0).then_some(until as f64),
+            refreshing_until: (flags & 2 != 0).then_some(until as f64),
+            refreshing_by: 7,
+            result: (flags & 4 != 0).then_some((at as f64, took as f64)),
+        };
+        let mut value: Vec<char> = format!("{}{body}", head.text(&digest)).chars().collect();
+        if flags & 1 == 0 && !value.is_empty() {
+            let i = edit.index(value.len());
+            value[i] = c;
+        }
+        let value: String = value.into_iter().collect();
+        let _ = stored::revoked_at(Some(&value), &digest);
+        if let Ok(read) = stored::read(Some(&value), &digest, 60_000.0, Some(now - 30_000.0), now) {
+            if let Some(result) = read.result {
+                prop_assert!(result.age_ms < 60_000.0 && result.at_ms - result.took_ms >= now - 30_000.0);
+                prop_assert!(body::decode_me(result.text.as_bytes()).is_ok());
+            }
+            prop_assert!(read.rate_limited_until.is_none_or(|u| u > now && u - now <= 3_600_000.0));
+            prop_assert!(read.refreshing_until.is_none_or(|u| u > now && u - now <= stored::MAX_MARKER_MS));
         }
     }
 }

@@ -19,9 +19,12 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
 use crate::body::js_result::ResultForJs;
-use crate::cache::js_store::{self as store, Outcome, Store};
+use crate::cache::js_fleet::{self, Fetched, Outcome};
+use crate::cache::js_store::{self, Store};
 use crate::cache::policy::{self as cache, Cache, Lookup};
-use crate::errors::ClientError;
+use crate::cache::xfetch;
+use crate::errors::js_failure::Failure;
+use crate::errors::{ClientError, ErrorCode};
 use crate::log::js_logger::Log;
 use crate::log::lines::{self as log, Level};
 use crate::options::config::Config;
@@ -48,6 +51,13 @@ struct Flight {
     /// Resolves (never rejects) once `outcome` is set.
     done: Promise,
     outcome: RefCell<Option<Outcome>>,
+    /// Resolves at a 429's first sight: calls that joined, but the one that started the request,
+    /// stop waiting for it (they get the window's error, or the stale result).
+    limited: Promise,
+    /// When the 429's window ends (0: no 429 yet).
+    limited_until: Cell<f64>,
+    /// Whether the outcome came from the store (its age is the writer's: checked per caller).
+    from_store: Cell<bool>,
     waiting: Cell<u32>,
     controller: AbortController,
     beats: Rc<Cell<u32>>,
@@ -68,23 +78,31 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
         }
         let now = js_sys::Date::now();
         let found = CACHE.with(|cache| match cache.borrow_mut().lookup(&slot, config.cache_ttl_ms, now) {
-            Lookup::Hit { value, age_ms } => Some(Ok((Rc::clone(value), age_ms))),
+            Lookup::Hit { value, age_ms, took_ms, limited } => Some(Ok((Rc::clone(value), age_ms, if limited { 0.0 } else { took_ms }))),
             Lookup::RateLimited { seconds_left } => Some(Err(seconds_left)),
             Lookup::Miss => None,
         });
         match found {
-            Some(Ok((me, age_ms))) => {
+            Some(Ok((me, age_ms, took_ms))) => {
                 log.write(Level::Info, || log::cache_hit(hint.as_deref(), age_ms));
+                // XFetch: a busy instance refreshes before expiry, while callers keep this result
+                // (inside a 429's window `took_ms` is 0: never before expiry).
+                if let Some(store) = store {
+                    let expiry = now - age_ms + config.cache_ttl_ms;
+                    if xfetch::refresh_early(now, expiry, took_ms, js_sys::Math::random()) && listed(&slot).is_none() {
+                        start(&slot, config, fetch, Some(store), log);
+                    }
+                }
                 return Ok(me);
             }
             Some(Err(seconds_left)) => {
+                let error = cache::held_back(&config.key, seconds_left);
                 log.write(Level::Info, || log::held_back(hint.as_deref(), seconds_left));
-                return Err(cache::held_back(&config.key, seconds_left).into());
+                return stale_or(config, &slot, error.into(), log);
             }
             None => {}
         }
-        let existing = FLIGHTS.with(|flights| flights.borrow().iter().find(|(s, _)| *s == slot).map(|(_, f)| Rc::clone(f)));
-        let (flight, started) = match existing {
+        let (flight, started) = match listed(&slot) {
             Some(flight) => {
                 log.write(Level::Info, || log::shared(hint.as_deref()));
                 (flight, false)
@@ -92,7 +110,7 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
             None => match start(&slot, config, fetch, store, log) {
                 Some(flight) => (flight, true),
                 // No AbortController to share a request under: this call sends its own.
-                None => return crate::request::js_retry_loop::run(config, fetch, signal, log).await.map(Rc::new),
+                None => return crate::request::js_retry_loop::run(config, fetch, signal, log, None).await.map(Rc::new),
             },
         };
         let _waiter = Waiter::join(&slot, &flight);
@@ -100,15 +118,47 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
         match wait(&flight, signal, (!started).then_some(&alive as &dyn Fn())).await {
             Waited::Done => {
                 let outcome = flight.outcome.borrow().clone();
-                return outcome.unwrap_or_else(|| Err(attempt::aborted(config, 0).into()));
+                let outcome = outcome.unwrap_or_else(|| Err(attempt::aborted(config, 0).into()));
+                // A stored result is as old as its writer says: too old for this caller's TTL,
+                // the call looks again (and starts a request of its own).
+                let fresh_for_me = || CACHE.with(|c| matches!(c.borrow_mut().lookup(&slot, config.cache_ttl_ms, js_sys::Date::now()), Lookup::Hit { .. }));
+                if outcome.is_ok() && flight.from_store.get() && !fresh_for_me() {
+                    continue;
+                }
+                return match outcome {
+                    Err(failure) => stale_or(config, &slot, failure, log),
+                    ok => ok,
+                };
             }
             Waited::Aborted => return Err(attempt::aborted(config, 0).into()),
+            // The window is in memory now: the next lookup answers.
+            Waited::Limited => {}
             Waited::Lost => {
                 log.write(Level::Info, || log::shared_lost(hint.as_deref()));
                 forget(&slot, &flight);
             }
         }
     }
+}
+
+/// The flight listed for `slot`, if any.
+fn listed(slot: &Slot) -> Option<Rc<Flight>> {
+    FLIGHTS.with(|flights| flights.borrow().iter().find(|(s, _)| s == slot).map(|(_, f)| Rc::clone(f)))
+}
+
+/// `staleIfErrorMs`: after a 429, a 5xx, a timeout or an unreachable API, the last good result
+/// no older than `cacheTtlMs + staleIfErrorMs`, with one warning; otherwise the failure.
+fn stale_or(config: &Config, slot: &Slot, failure: Failure, log: &Log) -> Outcome {
+    let eligible = matches!(failure.error.code, ErrorCode::RateLimited | ErrorCode::ServerError | ErrorCode::Timeout | ErrorCode::NetworkError);
+    if config.stale_if_error_ms > 0.0 && eligible {
+        let keep_ms = config.cache_ttl_ms + config.stale_if_error_ms;
+        if let Some((me, age_ms)) = CACHE.with(|cache| cache.borrow().stale(slot, keep_ms, js_sys::Date::now()).map(|(me, age)| (Rc::clone(me), age))) {
+            let hint = config.key.hint();
+            log.write(Level::Warn, || log::stale_served(hint.as_deref(), age_ms, &failure.error));
+            return Ok(me);
+        }
+    }
+    Err(failure)
 }
 
 /// What a call's final error teaches the cache, if this instance uses one: a call without
@@ -122,36 +172,81 @@ pub fn learn(config: &Config, error: &ClientError) {
     });
 }
 
-/// Starts the shared request for `slot`, as the call that found none. With a store, the store
-/// is read inside it: concurrent calls in one instance make one store read.
+/// Starts the shared request for `slot`, as the call that found none (or a refresh before
+/// expiry, which nobody waits for). With a store, the store is read inside it: concurrent calls
+/// in one instance make one store read.
 fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log: &Log) -> Option<Rc<Flight>> {
     let controller = AbortController::new().ok()?;
-    let mut resolve = None;
+    let (mut resolve, mut release) = (None, None);
     let done = Promise::new(&mut |res, _| resolve = Some(res));
-    let flight = Rc::new(Flight { done, outcome: RefCell::new(None), waiting: Cell::new(0), controller, beats: Rc::new(Cell::new(0)) });
+    let limited = Promise::new(&mut |res, _| release = Some(res));
+    let flight = Rc::new(Flight {
+        done,
+        outcome: RefCell::new(None),
+        limited,
+        limited_until: Cell::new(0.0),
+        from_store: Cell::new(false),
+        waiting: Cell::new(0),
+        controller,
+        beats: Rc::new(Cell::new(0)),
+    });
     FLIGHTS.with(|flights| flights.borrow_mut().push((slot.clone(), Rc::clone(&flight))));
     let (slot, config, fetch, store, log, running) = (slot.clone(), config.clone(), fetch.clone(), store.cloned(), log.clone(), Rc::clone(&flight));
     spawn_local(async move {
         let heartbeat = Heartbeat::start(Rc::clone(&running.beats));
         let signal = running.controller.signal();
-        let (outcome, as_of) = match &store {
-            Some(store) => store::call(store, &slot, &config, &fetch, &signal, &log).await,
-            None => (crate::request::js_retry_loop::run(&config, &fetch, Some(&signal), &log).await.map(Rc::new), js_sys::Date::now()),
+        // A 429's window goes to memory at first sight, and the calls that joined stop waiting.
+        let on_limited = |error: &ClientError| {
+            let now = js_sys::Date::now();
+            CACHE.with(|cache| cache.borrow_mut().failed(&slot, error, now));
+            running.limited_until.set(now + error.retry_after.unwrap_or(0.0) * 1000.0);
+            if let Some(release) = &release {
+                let _ = release.call0(&JsValue::UNDEFINED);
+            }
+        };
+        let fetched = match &store {
+            Some(store) => {
+                let kept = CACHE.with(|cache| cache.borrow().kept(&slot).map(|(at, _)| at));
+                js_fleet::call(store, &config, &fetch, &signal, &log, kept, &on_limited).await
+            }
+            None => {
+                let sent = js_sys::Date::now();
+                let outcome = crate::request::js_retry_loop::run(&config, &fetch, Some(&signal), &log, Some(&on_limited)).await.map(Rc::new);
+                let now = js_sys::Date::now();
+                Fetched { outcome, at_ms: now, took_ms: now - sent, from_store: false, stale: None, revoked_ms: None, write: None }
+            }
         };
         drop(heartbeat);
+        let Fetched { outcome, at_ms, took_ms, from_store, stale, revoked_ms, write } = fetched;
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let now = js_sys::Date::now();
+            if let Some(revoked_ms) = revoked_ms {
+                cache.revoked(&slot, revoked_ms);
+            }
+            if let Some(stale) = stale {
+                cache.store(slot.clone(), stale.result, stale.at_ms, stale.took_ms);
+            }
             match &outcome {
-                // A result from the store is as old as the store says, not new.
-                Ok(me) => cache.store(slot.clone(), Rc::clone(me), as_of),
-                Err(failure) => cache.failed(&slot, &failure.error, now),
+                Ok(me) => cache.store(slot.clone(), Rc::clone(me), at_ms, took_ms),
+                Err(failure) => cache.failed(&slot, &failure.error, js_sys::Date::now()),
             }
         });
+        // In workerd the write stays on the callers' path: their request's end would cancel it.
+        let awaited = write.is_some() && js_store::writes_must_be_awaited();
+        let mut write = write;
+        if awaited {
+            if let Some(write) = write.take() {
+                write.run(&log).await;
+            }
+        }
+        running.from_store.set(from_store);
         *running.outcome.borrow_mut() = Some(outcome);
         forget(&slot, &running);
         if let Some(resolve) = resolve {
             let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+        if let Some(write) = write {
+            write.run(&log).await;
         }
     });
     Some(flight)
@@ -161,20 +256,30 @@ enum Waited {
     Done,
     /// The caller's signal fired.
     Aborted,
+    /// The request got a 429 and waits out its `Retry-After` (only for calls that joined it).
+    Limited,
     /// The request's heartbeat stopped: its starter's request ended (workerd).
     Lost,
 }
 
 /// Waits for the flight's outcome, checking its heartbeat each `CHECK_MS` when given `alive`,
 /// called at each check that finds it beating (the call that started it runs in its context,
-/// and needs no check).
+/// needs no check, and alone waits out a 429).
 async fn wait(flight: &Flight, signal: Option<&AbortSignal>, alive: Option<&dyn Fn()>) -> Waited {
+    let joined = alive.is_some();
     let mut beats = flight.beats.get();
     loop {
         let deadline = Deadline::start(CHECK_MS, signal, None);
-        let _ = JsFuture::from(Promise::race(&Array::of2(&flight.done, deadline.stopped()))).await;
+        // Once its window has passed, a 429 no longer ends a wait (the retry is under way).
+        let until = flight.limited_until.get();
+        let limited = joined && (until == 0.0 || js_sys::Date::now() < until);
+        let racers = if limited { Array::of3(&flight.done, &flight.limited, deadline.stopped()) } else { Array::of2(&flight.done, deadline.stopped()) };
+        let _ = JsFuture::from(Promise::race(&racers)).await;
         if flight.outcome.borrow().is_some() {
             return Waited::Done;
+        }
+        if limited && deadline.stop().is_none() {
+            return Waited::Limited;
         }
         match deadline.stop() {
             Some(Stop::Aborted) => return Waited::Aborted,

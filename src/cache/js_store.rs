@@ -1,42 +1,45 @@
-//! The `cacheStore` calls: `get`, and `set` or KV's `put`, each bounded by
-//! `store::TIMEOUT_MS`, and the shared request's work with a store around it. What a value
-//! means and what is written is `crate::cache::stored`'s; a store that throws, rejects or does not
-//! answer in time is skipped, never an outage, and warned about once until it works again.
+//! The `cacheStore` calls, each only as the store's own contract says (`crate::cache::clients`
+//! decides which store it is), each bounded by `stored::TIMEOUT_MS`. A store that throws,
+//! rejects or does not answer in time is skipped for a back-off (`crate::cache::backoff`), never
+//! an outage, and warned about once per store and operation until it works again.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::cell::RefCell;
 
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortSignal;
 
-use crate::body::js_result::ResultForJs;
-use crate::cache::policy as cache;
-use crate::cache::stored::{self as store, Stored};
-use crate::errors::js_failure::Failure;
+use crate::cache::backoff::{self, BackOff, Gate};
+use crate::cache::clients::{self, Driver, Recognised};
+use crate::cache::stored;
 use crate::errors::messages;
 use crate::log::js_logger::Log;
-use crate::log::lines::{self as log, Level, StoreFailure};
-use crate::options::config::Slot;
-use crate::options::config::{Config, StoreShape};
+use crate::log::lines::{self as log, StoreFailure, StoreOp};
+use crate::options::config::StoreShape;
 use crate::request::js_deadline::{Deadline, Stop};
-use crate::request::js_fetch::Fetch;
 
-/// What a call settles with, from the API or from the store; shared by the calls that joined it.
-pub type Outcome = Result<Rc<ResultForJs>, Failure>;
-
-/// The `cacheStore` option: the user's object and which of the two shapes it has.
+/// The `cacheStore` option: the user's object and how it is driven.
 #[derive(Clone)]
 pub struct Store {
     target: JsValue,
-    shape: StoreShape,
+    driver: Driver,
 }
 
+/// What `get` returned.
+pub enum Got {
+    Nothing,
+    Text(String),
+    /// Neither a string nor null or undefined (a Buffer, an object): ignored, with a warning.
+    NotText,
+}
+
+/// At most this many stores' back-offs are kept (one per store object an instance was given).
+const MAX_STORES: usize = 16;
+
 thread_local! {
-    /// Whether this module instance has warned that its store fails (reset once it works).
-    static WARNED: Cell<bool> = const { Cell::new(false) };
+    /// Each store's back-off, by identity.
+    static BACK_OFFS: RefCell<Vec<(JsValue, BackOff)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Store {
@@ -48,103 +51,136 @@ impl Store {
         if !value.is_object() && !value.is_function() {
             return (StoreShape::NotAnObject(crate::options::js_value::field(value)), None);
         }
-        let has = |name: &str| Reflect::get(&value, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
-        let shape = match (has("get"), has("set"), has("put")) {
-            (true, true, _) => StoreShape::GetSet,
-            (true, false, true) => StoreShape::Kv,
-            (false, _, _) => StoreShape::Other(messages::STORE_WITHOUT_GET),
-            (true, false, false) => StoreShape::Other(messages::STORE_WITHOUT_SET),
+        let has = |name: &str| Reflect::has(&value, &JsValue::from_str(name)).unwrap_or(false);
+        match clients::recognise(has, value.is_instance_of::<js_sys::Map>()) {
+            Recognised::Use(driver) => {
+                let shape = if driver == Driver::Kv { StoreShape::Kv } else { StoreShape::GetSet };
+                (shape, Some(Store { target: value, driver }))
+            }
+            Recognised::Refused(message) => (StoreShape::Refused(message), None),
+            Recognised::WithoutGet => (StoreShape::Other(messages::STORE_WITHOUT_GET), None),
+            Recognised::WithoutSet => (StoreShape::Other(messages::STORE_WITHOUT_SET), None),
+        }
+    }
+
+    /// Whether `refreshing` markers are written: not to KV, which takes one write per second per
+    /// key (the result's write would be refused) and shows it elsewhere only within a minute.
+    pub fn takes_markers(&self) -> bool {
+        self.driver != Driver::Kv
+    }
+
+    /// Reads both keys at once (one store round trip of waiting), unless the store is backing
+    /// off: `None` then, or when either read failed.
+    pub async fn get_two(&self, first: &str, second: &str, log: &Log) -> Option<(Got, Got)> {
+        if self.gate() == Gate::Skip {
+            return None;
+        }
+        let method = if self.driver == Driver::Unstorage { "getItem" } else { "get" };
+        let both = Promise::all(&Array::of2(&self.start(method, &[JsValue::from_str(first)]), &self.start(method, &[JsValue::from_str(second)])));
+        let answered = self.finish(StoreOp::Get, both, log).await?;
+        let got = |value: JsValue| match value.as_string() {
+            Some(text) => Got::Text(text),
+            None if value.is_undefined() || value.is_null() => Got::Nothing,
+            None => Got::NotText,
         };
-        let store = matches!(shape, StoreShape::GetSet | StoreShape::Kv).then(|| Store { target: value, shape: shape.clone() });
-        (shape, store)
+        let answered: Array = answered.dyn_into().ok()?;
+        Some((got(answered.get(0)), got(answered.get(1))))
     }
 
-    async fn get(&self, key: &str) -> Result<JsValue, StoreFailure> {
-        self.call("get", &[JsValue::from_str(key)]).await
-    }
-
-    /// `set(key, value, ttlMs)`, or KV's `put(key, value, { expirationTtl })`.
-    async fn set(&self, key: &str, value: &JsString, ttl_ms: f64) -> Result<(), StoreFailure> {
+    /// Writes `value` to live `ttl_ms`, the way the store takes a TTL. Skipped while the store
+    /// backs off.
+    pub async fn set(&self, key: &str, value: &JsString, ttl_ms: f64, log: &Log) {
+        if self.gate() == Gate::Skip {
+            return;
+        }
         let key = JsValue::from_str(key);
-        let written = match self.shape {
-            StoreShape::Kv => {
-                let options = Object::new();
-                let _ = Reflect::set(&options, &JsValue::from_str("expirationTtl"), &JsValue::from_f64(store::kv_expiration_ttl(ttl_ms)));
-                self.call("put", &[key, value.into(), options.into()]).await
-            }
-            _ => self.call("set", &[key, value.into(), JsValue::from_f64(ttl_ms)]).await,
+        let options = Object::new();
+        let ttl = |name: &str, amount: f64| {
+            let _ = Reflect::set(&options, &JsValue::from_str(name), &JsValue::from_f64(amount));
+            JsValue::from(&options)
         };
-        written.map(drop)
+        let returned = match self.driver {
+            Driver::GetSet => self.start("set", &[key, value.into(), JsValue::from_f64(ttl_ms)]),
+            Driver::Kv => self.start("put", &[key, value.into(), ttl("expirationTtl", stored::kv_expiration_ttl(ttl_ms))]),
+            Driver::Lru => self.start("set", &[key, value.into(), ttl("ttl", ttl_ms.ceil())]),
+            Driver::Unstorage => self.start("setItem", &[key, value.into(), ttl("ttl", (ttl_ms / 1000.0).ceil())]),
+        };
+        self.finish(StoreOp::Set, returned, log).await;
     }
 
-    /// Calls a method of the store and waits for its value or promise, at most `TIMEOUT_MS`.
-    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, StoreFailure> {
-        let function = Reflect::get(&self.target, &JsValue::from_str(method)).map_err(|_| StoreFailure::Threw)?;
-        let function = function.dyn_into::<Function>().map_err(|_| StoreFailure::Threw)?;
-        let args: Array = args.iter().collect();
-        let returned = function.apply(&self.target, &args).map_err(|_| StoreFailure::Threw)?;
-        let deadline = Deadline::start(store::TIMEOUT_MS, None, None);
-        let answered = JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(&returned), deadline.stopped()))).await;
-        match (deadline.stop(), answered) {
-            (Some(Stop::Elapsed), _) => Err(StoreFailure::TimedOut(store::TIMEOUT_MS)),
-            (_, Ok(value)) => Ok(value),
-            (_, Err(_)) => Err(StoreFailure::Threw),
+    /// Calls a method of the store: what it returned, or a rejected promise if it threw.
+    fn start(&self, method: &str, args: &[JsValue]) -> Promise {
+        let called = Reflect::get(&self.target, &JsValue::from_str(method))
+            .and_then(|f| f.dyn_into::<Function>())
+            .and_then(|f| f.apply(&self.target, &args.iter().collect()));
+        match called {
+            Ok(returned) => Promise::resolve(&returned),
+            Err(thrown) => Promise::reject(&thrown),
         }
+    }
+
+    /// Waits for a call's answer, at most `TIMEOUT_MS`, and notes how it went.
+    async fn finish(&self, op: StoreOp, returned: Promise, log: &Log) -> Option<JsValue> {
+        let deadline = Deadline::start(stored::TIMEOUT_MS, None, None);
+        let answered = JsFuture::from(Promise::race(&Array::of2(&returned, deadline.stopped()))).await;
+        let failure = match (deadline.stop(), answered) {
+            (Some(Stop::Elapsed), _) => StoreFailure::TimedOut(stored::TIMEOUT_MS),
+            (_, Ok(value)) => {
+                self.with_back_off(|b| b.worked(op));
+                return Some(value);
+            }
+            // KV allows one write per second per key: a put refused for that is not a failure
+            // (another isolate wrote the same key just now).
+            (_, Err(error)) if op == StoreOp::Set && self.driver == Driver::Kv && too_many_writes(&error) => return None,
+            (_, Err(_)) => StoreFailure::Threw,
+        };
+        if self.with_back_off(|b| b.failed(op, js_sys::Date::now())) {
+            log.warn_anyway(&log::store_failed(op, failure, backoff::BACK_OFF_MS / 1000.0));
+        }
+        None
+    }
+
+    fn gate(&self) -> Gate {
+        self.with_back_off(|b| b.gate(js_sys::Date::now()))
+    }
+
+    fn with_back_off<T>(&self, act: impl FnOnce(&mut BackOff) -> T) -> T {
+        BACK_OFFS.with(|all| {
+            let mut all = all.borrow_mut();
+            let at = match all.iter().position(|(target, _)| *target == self.target) {
+                Some(at) => at,
+                None => {
+                    if all.len() >= MAX_STORES {
+                        all.remove(0);
+                    }
+                    all.push((self.target.clone(), BackOff::default()));
+                    all.len() - 1
+                }
+            };
+            act(&mut all[at].1)
+        })
     }
 }
 
-/// Reports how a store call went: the first failure is warned about (to `warn`, whatever the
-/// level: a store silently gone multiplies requests to the API), then nothing until it works.
-fn note<T>(result: Result<T, StoreFailure>, log: &Log) -> Option<T> {
-    match result {
-        Ok(value) => {
-            WARNED.with(|warned| warned.set(false));
-            Some(value)
-        }
-        Err(failure) => {
-            if !WARNED.with(|warned| warned.replace(true)) {
-                log.warn_anyway(&log::store_failed(failure));
-            }
-            None
-        }
-    }
+/// KV's answer to a second write of a key within a second: an error whose message names 429.
+fn too_many_writes(error: &JsValue) -> bool {
+    let message = Reflect::get(error, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_default();
+    message.contains("429") || message.to_ascii_lowercase().contains("too many requests")
 }
 
-/// The shared request's work with a store: its value if it holds one for this call, else the
-/// API's answer, which is then written for the other instances (unless the read just failed:
-/// a store that is down costs a call one timeout, not two). Also returns when the result
-/// dates from, for the memory cache.
-pub async fn call(store: &Store, slot: &Slot, config: &Config, fetch: &Fetch, signal: &AbortSignal, log: &Log) -> (Outcome, f64) {
-    let key = store::key(slot);
-    let hint = config.key.hint();
-    let read = note(store.get(&key).await, log);
-    if let Some(value) = &read {
-        let text = value.as_string();
-        let now = js_sys::Date::now();
-        match store::read(text.as_deref(), config.cache_ttl_ms, now) {
-            Stored::Result { body, text, stored_ms, age_ms } => {
-                log.write(Level::Info, || log::store_hit(hint.as_deref(), age_ms));
-                return (Ok(Rc::new(ResultForJs::stored(body, text))), stored_ms);
-            }
-            Stored::RateLimited { until_ms } => {
-                let seconds_left = ((until_ms - now) / 1000.0).ceil();
-                log.write(Level::Info, || log::held_back(hint.as_deref(), seconds_left));
-                return (Err(cache::held_back(&config.key, seconds_left).into()), now);
-            }
-            Stored::Invalid => log.write(Level::Warn, || log::store_invalid(hint.as_deref())),
-            Stored::Miss => {}
-        }
-    }
-    let outcome = crate::request::js_retry_loop::run(config, fetch, Some(signal), log).await.map(Rc::new);
-    let now = js_sys::Date::now();
-    if read.is_some() {
-        let write = match &outcome {
-            Ok(me) => me.stored_text().ok().map(|text| (JsString::from(store::result_head(now)).concat(&text), config.cache_ttl_ms)),
-            Err(failure) => store::after_failure(&failure.error, config.cache_ttl_ms, now).map(|(value, ttl)| (JsString::from(value), ttl)),
-        };
-        if let Some((value, ttl_ms)) = write {
-            note(store.set(&key, &value, ttl_ms).await, log);
-        }
-    }
-    (outcome, now)
+#[wasm_bindgen]
+extern "C" {
+    type Navigator;
+    #[wasm_bindgen(method, getter = userAgent)]
+    fn user_agent(this: &Navigator) -> JsValue;
+}
+
+/// Whether work left running after a call returns is cancelled when the request that started
+/// it ends: workerd (Cloudflare Workers, `navigator.userAgent`) and Vercel Edge (`EdgeRuntime`).
+/// There, store writes stay on the caller's path.
+pub fn writes_must_be_awaited() -> bool {
+    let global = js_sys::global();
+    let workerd = crate::options::js_runtime::property(&global, "navigator")
+        .is_some_and(|navigator| navigator.unchecked_into::<Navigator>().user_agent().as_string().is_some_and(|ua| ua == "Cloudflare-Workers"));
+    workerd || crate::options::js_runtime::property(&global, "EdgeRuntime").is_some()
 }

@@ -2,10 +2,15 @@
 //! holds and under which key (`stored`); the boundary shares requests in flight (`js_cache`) and
 //! talks to the store (`js_store`).
 
+pub mod backoff;
+pub mod clients;
 pub mod policy;
 pub mod stored;
+pub mod xfetch;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js_cache;
+#[cfg(target_arch = "wasm32")]
+pub mod js_fleet;
 #[cfg(target_arch = "wasm32")]
 pub mod js_store;

@@ -10,25 +10,35 @@ use crate::options::key::ApiKey;
 /// At most this many base URL and key pairs are remembered; the least recently used goes first.
 pub const MAX_ENTRIES: usize = 100;
 
+/// A result kept: when its answer came (its age counts from then) and how long its request
+/// took (it was sent `took_ms` before).
 #[derive(Debug)]
-enum Remembered<V> {
-    Result { stored_ms: f64, value: V },
-    RateLimited { until_ms: f64 },
+struct Kept<V> {
+    at_ms: f64,
+    took_ms: f64,
+    value: V,
 }
 
 #[derive(Debug)]
 struct Entry<V> {
-    remembered: Remembered<V>,
+    /// The last good result, kept while some caller could still use it, fresh or (with
+    /// `staleIfErrorMs`) stale.
+    result: Option<Kept<V>>,
+    /// The end of a 429's `Retry-After`: no request before then.
+    limited_until: Option<f64>,
     /// For least-recently-used eviction.
     used: u64,
 }
 
 #[derive(Debug, PartialEq)]
 pub enum Lookup<'a, V> {
-    /// A result younger than the caller's TTL, stored `age_ms` ago.
+    /// A result younger than the caller's TTL, whose answer came `age_ms` ago after
+    /// `took_ms`; `limited` inside a 429's window (no refresh may start).
     Hit {
         value: &'a V,
         age_ms: f64,
+        took_ms: f64,
+        limited: bool,
     },
     /// The server asked to wait; this many whole seconds are left.
     RateLimited {
@@ -36,6 +46,10 @@ pub enum Lookup<'a, V> {
     },
     Miss,
 }
+
+/// A result kept longer than this is no use to any caller (the longest `cacheTtlMs` and the
+/// longest `staleIfErrorMs`).
+const MAX_KEPT_MS: f64 = 2.0 * MAX_TTL_MS;
 
 /// A list, not a map: at most a hundred entries, and a scan of them costs less code (measured:
 /// 4.5 KB of `.wasm`) than hashing a URL and a key.
@@ -57,42 +71,71 @@ impl<V> Cache<V> {
     pub fn lookup(&mut self, slot: &Slot, ttl_ms: f64, now_ms: f64) -> Lookup<'_, V> {
         let tick = self.tick();
         let Some(at) = self.entries.iter().position(|(s, _)| s == slot) else { return Lookup::Miss };
-        let usable = match &self.entries[at].1.remembered {
-            Remembered::Result { stored_ms, .. } => now_ms - stored_ms < MAX_TTL_MS,
-            Remembered::RateLimited { until_ms } => now_ms < *until_ms,
+        let usable = {
+            let entry = &mut self.entries[at].1;
+            entry.limited_until = entry.limited_until.filter(|until| now_ms < *until);
+            if entry.result.as_ref().is_some_and(|kept| now_ms - kept.at_ms >= MAX_KEPT_MS) {
+                entry.result = None;
+            }
+            entry.result.is_some() || entry.limited_until.is_some()
         };
         if !usable {
             self.entries.swap_remove(at);
             return Lookup::Miss;
         }
         let entry = &mut self.entries[at].1;
-        match &entry.remembered {
-            Remembered::Result { stored_ms, value } => {
-                let age_ms = (now_ms - stored_ms).max(0.0);
-                if age_ms >= ttl_ms {
-                    return Lookup::Miss;
-                }
-                entry.used = tick;
-                Lookup::Hit { value, age_ms }
+        entry.used = tick;
+        // A fresh result is served inside a 429's window too (without an early refresh).
+        match (&entry.result, entry.limited_until) {
+            (Some(Kept { at_ms, took_ms, value }), limited) if now_ms - at_ms < ttl_ms => {
+                Lookup::Hit { value, age_ms: (now_ms - at_ms).max(0.0), took_ms: *took_ms, limited: limited.is_some() }
             }
-            Remembered::RateLimited { until_ms } => {
-                entry.used = tick;
-                Lookup::RateLimited { seconds_left: ((until_ms - now_ms) / 1000.0).ceil() }
-            }
+            (_, Some(until_ms)) => Lookup::RateLimited { seconds_left: ((until_ms - now_ms) / 1000.0).ceil() },
+            _ => Lookup::Miss,
         }
     }
 
-    pub fn store(&mut self, slot: Slot, value: V, now_ms: f64) {
-        self.put(slot, Remembered::Result { stored_ms: now_ms, value });
+    /// The last good result if it is younger than `keep_ms` (`cacheTtlMs + staleIfErrorMs`),
+    /// fresh or not, with its age: what a call gets instead of a 429 or an outage.
+    pub fn stale(&self, slot: &Slot, keep_ms: f64, now_ms: f64) -> Option<(&V, f64)> {
+        let kept = self.entries.iter().find(|(s, _)| s == slot)?.1.result.as_ref()?;
+        let age_ms = (now_ms - kept.at_ms).max(0.0);
+        (age_ms < keep_ms).then_some((&kept.value, age_ms))
     }
 
-    /// What a call's final error means for the slot: a 429 with `Retry-After` holds back every
-    /// call until then (so the account's limit is not spent further); a rejected key or one
-    /// without API access loses its result. Errors themselves are never remembered.
+    /// When the slot's result came, and how long its request took, if there is one.
+    pub fn kept(&self, slot: &Slot) -> Option<(f64, f64)> {
+        self.entries.iter().find(|(s, _)| s == slot)?.1.result.as_ref().map(|kept| (kept.at_ms, kept.took_ms))
+    }
+
+    /// A result that came at `at_ms` after `took_ms`. An older one than the result already kept
+    /// (another instance's, read from the store) does not replace it; a result ends the slot's
+    /// rate-limit window.
+    pub fn store(&mut self, slot: Slot, value: V, at_ms: f64, took_ms: f64) {
+        let newer = self.kept(&slot).is_none_or(|(kept, _)| at_ms >= kept);
+        if newer {
+            self.put(slot, |entry| {
+                entry.result = Some(Kept { at_ms, took_ms, value });
+                entry.limited_until = None;
+            });
+        }
+    }
+
+    /// The result whose request was sent before a key's revocation is dropped.
+    pub fn revoked(&mut self, slot: &Slot, revoked_ms: f64) {
+        if self.kept(slot).is_some_and(|(at, took)| at - took < revoked_ms) {
+            self.entries.retain(|(s, _)| s != slot);
+        }
+    }
+
+    /// What a call's error means for the slot: a 429 with `Retry-After` holds back every
+    /// call until then (so the account's limit is not spent further), keeping the last result
+    /// for `staleIfErrorMs`; a rejected key or one without API access loses its result.
+    /// Errors themselves are never remembered.
     pub fn failed(&mut self, slot: &Slot, error: &ClientError, now_ms: f64) {
         match (error.code, error.retry_after) {
             (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 => {
-                self.put(slot.clone(), Remembered::RateLimited { until_ms: now_ms + seconds * 1000.0 });
+                self.put(slot.clone(), |entry| entry.limited_until = Some(now_ms + seconds * 1000.0));
             }
             (ErrorCode::Unauthorized | ErrorCode::ApiAccessDisabled, _) => {
                 self.entries.retain(|(s, _)| s != slot);
@@ -109,10 +152,12 @@ impl<V> Cache<V> {
         self.entries.is_empty()
     }
 
-    fn put(&mut self, slot: Slot, remembered: Remembered<V>) {
+    fn put(&mut self, slot: Slot, change: impl FnOnce(&mut Entry<V>)) {
         let used = self.tick();
         if let Some(at) = self.entries.iter().position(|(s, _)| *s == slot) {
-            self.entries[at].1 = Entry { remembered, used };
+            let entry = &mut self.entries[at].1;
+            entry.used = used;
+            change(entry);
             return;
         }
         if self.entries.len() >= MAX_ENTRIES {
@@ -120,7 +165,9 @@ impl<V> Cache<V> {
                 self.entries.swap_remove(oldest);
             }
         }
-        self.entries.push((slot, Entry { remembered, used }));
+        let mut entry = Entry { result: None, limited_until: None, used };
+        change(&mut entry);
+        self.entries.push((slot, entry));
     }
 
     fn tick(&mut self) -> u64 {
@@ -157,7 +204,7 @@ mod tests {
     #[test]
     fn a_result_is_served_for_the_callers_ttl_and_no_longer() {
         let mut cache = Cache::default();
-        cache.store(slot("osapi_test_cache_a_0001"), 7, 1_000.0);
+        cache.store(slot("osapi_test_cache_a_0001"), 7, 1_000.0, 0.0);
         assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 500.0, 1_499.0)), Some(7));
         assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 500.0, 1_500.0)), None);
         // Another caller's longer TTL does not stretch this one's.
@@ -168,7 +215,7 @@ mod tests {
     #[test]
     fn keys_and_urls_do_not_share() {
         let mut cache = Cache::default();
-        cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+        cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0, 0.0);
         assert_eq!(cache.lookup(&slot("osapi_test_cache_b_0002"), 1e6, 1.0), Lookup::Miss);
         let other_url = Slot { me_url: "http://127.0.0.1:10/api/v1/me".into(), ..slot("osapi_test_cache_a_0001") };
         assert_eq!(cache.lookup(&other_url, 1e6, 1.0), Lookup::Miss);
@@ -203,12 +250,12 @@ mod tests {
     fn a_rejected_key_loses_its_result_and_other_errors_change_nothing() {
         let mut cache = Cache::default();
         for code in [ErrorCode::ServerError, ErrorCode::Timeout, ErrorCode::NetworkError, ErrorCode::InvalidResponse] {
-            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0, 0.0);
             cache.failed(&slot("osapi_test_cache_a_0001"), &ClientError::new(code, "x"), 1.0);
             assert_eq!(hit(cache.lookup(&slot("osapi_test_cache_a_0001"), 1e6, 2.0)), Some(1), "{code:?}");
         }
         for code in [ErrorCode::Unauthorized, ErrorCode::ApiAccessDisabled] {
-            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0);
+            cache.store(slot("osapi_test_cache_a_0001"), 1, 0.0, 0.0);
             cache.failed(&slot("osapi_test_cache_a_0001"), &ClientError::new(code, "x"), 1.0);
             assert_eq!(cache.lookup(&slot("osapi_test_cache_a_0001"), 1e6, 2.0), Lookup::Miss, "{code:?}");
         }
@@ -219,24 +266,56 @@ mod tests {
         let mut cache = Cache::default();
         let key = |i: usize| format!("osapi_test_cache_{i:04}");
         for i in 0..MAX_ENTRIES {
-            cache.store(slot(&key(i)), i, 0.0);
+            cache.store(slot(&key(i)), i, 0.0, 0.0);
         }
         assert_eq!(hit(cache.lookup(&slot(&key(0)), 1e6, 1.0)), Some(0)); // 0 is now the newest
-        cache.store(slot(&key(MAX_ENTRIES)), MAX_ENTRIES, 1.0);
+        cache.store(slot(&key(MAX_ENTRIES)), MAX_ENTRIES, 1.0, 0.0);
         assert_eq!(cache.len(), MAX_ENTRIES);
         assert_eq!(cache.lookup(&slot(&key(1)), 1e6, 2.0), Lookup::Miss);
         assert_eq!(hit(cache.lookup(&slot(&key(0)), 1e6, 2.0)), Some(0));
         assert_eq!(hit(cache.lookup(&slot(&key(MAX_ENTRIES)), 1e6, 2.0)), Some(MAX_ENTRIES));
         // Storing again under a known slot replaces, never evicts.
-        cache.store(slot(&key(0)), 0, 3.0);
+        cache.store(slot(&key(0)), 0, 3.0, 0.0);
         assert_eq!(cache.len(), MAX_ENTRIES);
         assert_eq!(hit(cache.lookup(&slot(&key(2)), 1e6, 4.0)), Some(2));
     }
 
     #[test]
+    fn a_window_keeps_the_last_result_for_stale_if_error_within_its_bound() {
+        let mut cache = Cache::default();
+        let a = slot("osapi_test_cache_a_0001");
+        cache.store(a.clone(), 7, 1_000.0, 300.0);
+        let mut error = ClientError::new(ErrorCode::RateLimited, "limited");
+        error.retry_after = Some(30.0);
+        cache.failed(&a, &error, 2_000.0);
+        assert_eq!(cache.lookup(&a, 60_000.0, 2_000.0), Lookup::Hit { value: &7, age_ms: 1_000.0, took_ms: 300.0, limited: true }, "still fresh");
+        assert_eq!(cache.lookup(&a, 1_000.0, 2_000.0), Lookup::RateLimited { seconds_left: 30.0 });
+        assert_eq!(cache.stale(&a, 60_000.0, 2_000.0), Some((&7, 1_000.0)));
+        assert_eq!(cache.stale(&a, 60_000.0 + 10_000.0, 70_999.0), Some((&7, 69_999.0)));
+        assert_eq!(cache.stale(&a, 60_000.0 + 10_000.0, 71_000.0), None, "older than cacheTtlMs + staleIfErrorMs");
+        // A new result ends the window.
+        cache.store(a.clone(), 8, 40_000.0, 300.0);
+        assert_eq!(cache.lookup(&a, 60_000.0, 40_001.0), Lookup::Hit { value: &8, age_ms: 1.0, took_ms: 300.0, limited: false });
+    }
+
+    #[test]
+    fn an_older_result_never_replaces_a_newer_one_and_a_revocation_drops_what_was_sent_before_it() {
+        let mut cache = Cache::default();
+        let a = slot("osapi_test_cache_a_0001");
+        cache.store(a.clone(), 2, 2_000.0, 0.0);
+        cache.store(a.clone(), 1, 1_000.0, 0.0);
+        assert_eq!(hit(cache.lookup(&a, 60_000.0, 3_000.0)), Some(2));
+        cache.revoked(&a, 1_500.0);
+        assert_eq!(hit(cache.lookup(&a, 60_000.0, 3_000.0)), Some(2), "sent after the revocation");
+        cache.revoked(&a, 2_500.0);
+        assert_eq!(cache.lookup(&a, 60_000.0, 3_000.0), Lookup::Miss);
+        assert_eq!(cache.stale(&a, 1e9, 3_000.0), None);
+    }
+
+    #[test]
     fn nothing_in_the_cache_prints_the_key() {
         let mut cache = Cache::default();
-        cache.store(slot("osapi_test_cache_secret_9999"), 1, 0.0);
+        cache.store(slot("osapi_test_cache_secret_9999"), 1, 0.0, 0.0);
         let shown = format!("{cache:?} {:?}", slot("osapi_test_cache_secret_9999"));
         assert!(!shown.contains("osapi_test_cache_secret"), "{shown}");
         assert!(shown.contains("osapi_…9999"), "{shown}");

@@ -90,6 +90,10 @@ pub fn store_without_ttl() -> String {
     "The cacheStore option needs cacheTtlMs above 0: the store shares what the cache keeps, for as long as cacheTtlMs says. Pass { cacheTtlMs: 60_000, cacheStore }, or leave cacheStore out.".into()
 }
 
+pub fn stale_without_ttl() -> String {
+    "The staleIfErrorMs option needs cacheTtlMs above 0: it is how much longer than cacheTtlMs a kept result may be served when the API fails. Pass { cacheTtlMs: 60_000, staleIfErrorMs: 300_000 }, or leave staleIfErrorMs out.".into()
+}
+
 /// `options` is every option name, in the order the message lists them.
 pub fn unknown_option(name: Option<&str>, right: Option<&str>, options: &[&str]) -> String {
     let name = name.map_or_else(|| "an option name".to_owned(), |n| format!("\"{n}\""));

@@ -17,6 +17,8 @@ pub struct Log {
     level: Level,
     /// The `logger` option; `None` is `console`.
     logger: Option<JsValue>,
+    /// `'off'` was asked for: `warn_anyway` writes nothing either.
+    silenced: bool,
 }
 
 thread_local! {
@@ -27,8 +29,8 @@ thread_local! {
 }
 
 impl Log {
-    pub fn new(level: Level, logger: Option<JsValue>) -> Log {
-        Log { level, logger }
+    pub fn new(level: Level, logger: Option<JsValue>, silenced: bool) -> Log {
+        Log { level, logger, silenced }
     }
 
     /// `line` is only built when the level is on: with the log off a call pays one comparison,
@@ -56,9 +58,11 @@ impl Log {
     }
 
     /// A warning about something outside the call (the `cacheStore` failing): to `warn`
-    /// whatever the level; the caller decides how often.
+    /// whatever the level, unless 'off' was asked for; the caller decides how often.
     pub fn warn_anyway(&self, line: &str) {
-        self.emit(Level::Warn, line);
+        if !self.silenced {
+            self.emit(Level::Warn, line);
+        }
     }
 
     /// Not generic, so the JS calls exist once rather than once per kind of line.

@@ -122,22 +122,49 @@ pub enum StoreFailure {
     TimedOut(f64),
 }
 
-/// Warn, whatever the level, once per module instance until the store works again: calls go
-/// on without it, each sending its own request.
-pub fn store_failed(failure: StoreFailure) -> String {
+/// Which `cacheStore` operation failed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StoreOp {
+    Get = 0,
+    Set = 1,
+}
+
+/// Warn, whatever the level unless `logLevel` is 'off', once per store and operation until it
+/// works again: the store is skipped for `seconds`, then tried once.
+pub fn store_failed(op: StoreOp, failure: StoreFailure, seconds: f64) -> String {
     let how = match failure {
         StoreFailure::Threw => "threw or rejected".to_owned(),
         StoreFailure::TimedOut(ms) => format!("did not answer within {} ms", messages::number(ms)),
     };
+    let op = match op {
+        StoreOp::Get => "get",
+        StoreOp::Set => "set",
+    };
     format!(
-        "{PREFIX}the cacheStore {how}, so calls go to the API without it until it works again (its error is not shown: it can hold a connection URL with a password)"
+        "{PREFIX}the cacheStore's {op} {how}, so calls go to the API without the store for {} seconds, then try it once (its error is not shown: it can hold a connection URL with a password)",
+        messages::number(seconds)
     )
+}
+
+/// Warn: a result served after the API failed (`staleIfErrorMs`), with its age and the failure.
+pub fn stale_served(key_hint: Option<&str>, age_ms: f64, error: &ClientError) -> String {
+    format!(
+        "{PREFIX}{} for {}; serving the last good result, from {} ms ago (staleIfErrorMs)",
+        error.code.as_str(),
+        shown(key_hint),
+        messages::number(age_ms.max(0.0).round())
+    )
+}
+
+/// Info: a call waiting for another instance's request (its `refreshing` marker in the store).
+pub fn waiting_for_instance(key_hint: Option<&str>) -> String {
+    format!("{PREFIX}another instance is fetching the result for {}; waiting for it", shown(key_hint))
 }
 
 /// Warn: a value in the `cacheStore` that this package did not write, or that fails the body
 /// checks; ignored, and replaced by what the call gets.
 pub fn store_invalid(key_hint: Option<&str>) -> String {
-    format!("{PREFIX}the cacheStore holds a value for {} that is not a valid result; it is ignored and replaced", shown(key_hint))
+    format!("{PREFIX}the cacheStore holds a value for {} that is not a valid result (not a string, written for another key, or failing the checks); it is ignored and replaced", shown(key_hint))
 }
 
 /// Warn, once per module instance and whatever the level: an `OUTBOUNDSYNC_LOG` that is not a
@@ -184,8 +211,19 @@ mod tests {
         assert!(held_back(None, 42.0).contains("42 more seconds"));
         assert!(ignored_variable(None).contains("its value is not shown"));
         assert!(store_hit(Some("osapi_…0001"), 3.2).contains("cacheStore hit for osapi_…0001: a result from 3 ms ago"));
-        assert!(store_failed(StoreFailure::TimedOut(1000.0)).contains("did not answer within 1000 ms"), "{}", store_failed(StoreFailure::TimedOut(1000.0)));
-        assert!(store_failed(StoreFailure::Threw).contains("threw or rejected") && store_failed(StoreFailure::Threw).contains("not shown"));
+        let timed_out = store_failed(StoreOp::Get, StoreFailure::TimedOut(1000.0), 30.0);
+        assert!(
+            timed_out.contains("the cacheStore's get did not answer within 1000 ms") && timed_out.contains("for 30 seconds, then try it once"),
+            "{timed_out}"
+        );
+        let threw = store_failed(StoreOp::Set, StoreFailure::Threw, 30.0);
+        assert!(threw.contains("the cacheStore's set threw or rejected") && threw.contains("not shown"), "{threw}");
+        let mut limited = ClientError::new(ErrorCode::RateLimited, "x");
+        limited.attempts = 1;
+        assert_eq!(
+            stale_served(Some("osapi_…0001"), 61_000.4, &limited),
+            "[outboundsync] rate_limited for osapi_…0001; serving the last good result, from 61000 ms ago (staleIfErrorMs)"
+        );
         assert!(store_invalid(None).contains("ignored and replaced"));
         assert_eq!(shared_alive(Some("osapi_…0001")), "[outboundsync] the shared request for osapi_…0001 is still running; waiting on it");
         assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));

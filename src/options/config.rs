@@ -17,12 +17,26 @@ const MAX_MAX_RETRIES: f64 = 10.0;
 
 /// Every option the exported functions take. Any other name is refused before any request: a
 /// misspelt `baseUrl` would otherwise send the key to the default address.
-pub const OPTION_NAMES: [&str; 11] =
-    ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "cacheTtlMs", "cacheStore", "logLevel", "logger", "fetch", "signal", "dangerouslyAllowBrowser"];
+pub const OPTION_NAMES: [&str; 12] = [
+    "apiKey",
+    "baseUrl",
+    "timeoutMs",
+    "maxRetries",
+    "cacheTtlMs",
+    "cacheStore",
+    "staleIfErrorMs",
+    "logLevel",
+    "logger",
+    "fetch",
+    "signal",
+    "dangerouslyAllowBrowser",
+];
 
 /// Names other clients use for our options (openai-node's `baseURL`, `timeout`, ...), beyond
 /// what ignoring case, `_` and `-` already matches.
-const ALIASES: [(&str, &str); 10] = [
+const ALIASES: [(&str, &str); 12] = [
+    ("staleiferror", "staleIfErrorMs"),
+    ("stale", "staleIfErrorMs"),
     ("timeout", "timeoutMs"),
     ("retries", "maxRetries"),
     ("key", "apiKey"),
@@ -98,6 +112,9 @@ pub enum StoreShape {
     NotAnObject(OptionValue),
     /// An object without the methods: which it lacks, for the message.
     Other(&'static str),
+    /// A client the package knows and refuses (`cache::clients`): the whole message, with the
+    /// adapter to pass instead.
+    Refused(String),
 }
 
 /// The scalar options, and the shape of `cacheStore`; `fetch`, `signal`, `logger` and the
@@ -110,6 +127,7 @@ pub struct RawOptions {
     pub max_retries: OptionValue,
     pub cache_ttl_ms: OptionValue,
     pub cache_store: StoreShape,
+    pub stale_if_error_ms: OptionValue,
     pub log_level: OptionValue,
     pub dangerously_allow_browser: OptionValue,
 }
@@ -135,6 +153,9 @@ pub struct Config {
     pub cache_ttl_ms: f64,
     /// The store results are shared through across instances (only with `cache_ttl_ms > 0`).
     pub cache_store: StoreShape,
+    /// How much older than `cache_ttl_ms` a result may be and still be served when the API
+    /// answers 429 or 5xx, times out or cannot be reached (0: never; only with `cache_ttl_ms > 0`).
+    pub stale_if_error_ms: f64,
 }
 
 impl Config {
@@ -173,10 +194,19 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         StoreShape::Other(got) => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got)))
         }
+        StoreShape::Refused(message) => return Err(ClientError::new(ErrorCode::InvalidOption, message)),
         StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
         }
         shape => shape,
+    };
+    let stale_if_error_ms = match raw.stale_if_error_ms {
+        OptionValue::Absent => 0.0,
+        OptionValue::Number(n) if n > 0.0 && cache_ttl_ms == 0.0 && n <= MAX_TTL_MS => {
+            return Err(ClientError::new(ErrorCode::InvalidOption, messages::stale_without_ttl()));
+        }
+        OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
+        other => return Err(invalid("staleIfErrorMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
@@ -198,7 +228,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     }
     let key = ApiKey::parse(key_text.as_deref(), source)?;
     let me_url = base_url::me_url(&base_url)?;
-    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms, cache_store })
+    Ok(Config { key, me_url, timeout_ms, max_retries, cache_ttl_ms, cache_store, stale_if_error_ms })
 }
 
 /// The level a call logs at, and the warning its set-up deserves.
@@ -207,6 +237,9 @@ pub struct LogChoice {
     pub level: Level,
     /// For an unusable `OUTBOUNDSYNC_LOG`: written once, whatever the level.
     pub warning: Option<String>,
+    /// `'off'` was asked for (by `logLevel` or `OUTBOUNDSYNC_LOG`): even the warnings written
+    /// whatever the level (a failing `cacheStore`) are silenced.
+    pub silenced: bool,
 }
 
 /// `logLevel`, else `OUTBOUNDSYNC_LOG`, else off. Apart from `resolve` (checked first): a call
@@ -218,12 +251,12 @@ pub fn log_level(option: &OptionValue, env: Option<&str>) -> Result<LogChoice, C
         OptionValue::Absent => Ok(match env.map(str::trim_ascii).filter(|l| !l.is_empty()) {
             None => LogChoice::default(),
             Some(text) => match Level::parse(text) {
-                Some(level) => LogChoice { level, warning: None },
-                None => LogChoice { level: Level::Off, warning: Some(log::ignored_variable(shown_name(text).as_deref())) },
+                Some(level) => LogChoice { level, warning: None, silenced: level == Level::Off },
+                None => LogChoice { level: Level::Off, warning: Some(log::ignored_variable(shown_name(text).as_deref())), silenced: false },
             },
         }),
         OptionValue::Str(text) => match Level::parse(text) {
-            Some(level) => Ok(LogChoice { level, warning: None }),
+            Some(level) => Ok(LogChoice { level, warning: None, silenced: level == Level::Off }),
             None => Err(invalid("logLevel", log::LEVEL_NAMES, option)),
         },
         other => Err(invalid("logLevel", log::LEVEL_NAMES, other)),
@@ -339,7 +372,7 @@ mod tests {
         let err = unknown_option("colour");
         assert!(
             err.message.ends_with(
-                "The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, cacheStore, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."
+                "The options are apiKey, baseUrl, timeoutMs, maxRetries, cacheTtlMs, cacheStore, staleIfErrorMs, logLevel, logger, fetch, signal and dangerouslyAllowBrowser."
             ),
             "{}",
             err.message
@@ -391,6 +424,46 @@ mod tests {
         assert_eq!(err.code, ErrorCode::InvalidOption);
         assert!(err.message.starts_with("The cacheStore option must be an object with get(key) and set(key, value, ttlMs)"), "{}", err.message);
         assert!(err.message.ends_with("got an object without set or put."), "{}", err.message);
+    }
+
+    #[test]
+    fn stale_if_error_is_off_by_default_a_whole_number_up_to_a_day_and_needs_a_cache_ttl() {
+        let with = |ttl: f64, stale: OptionValue| {
+            resolve(RawOptions { cache_ttl_ms: OptionValue::Number(ttl), stale_if_error_ms: stale, ..key("osapi_test_x") }, Environment::default())
+        };
+        assert_eq!(with(60_000.0, OptionValue::Absent).unwrap().stale_if_error_ms, 0.0);
+        assert_eq!(with(0.0, OptionValue::Number(0.0)).unwrap().stale_if_error_ms, 0.0);
+        assert_eq!(with(60_000.0, OptionValue::Number(300_000.0)).unwrap().stale_if_error_ms, 300_000.0);
+        assert_eq!(with(1.0, OptionValue::Number(MAX_TTL_MS)).unwrap().stale_if_error_ms, MAX_TTL_MS);
+        let err = with(0.0, OptionValue::Number(300_000.0)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidOption);
+        assert!(err.message.contains("staleIfErrorMs") && err.message.contains("cacheTtlMs above 0"), "{}", err.message);
+        for bad in [
+            OptionValue::Number(-1.0),
+            OptionValue::Number(0.5),
+            OptionValue::Number(MAX_TTL_MS + 1.0),
+            OptionValue::Number(f64::NAN),
+            OptionValue::Str("1".into()),
+        ] {
+            let err = with(60_000.0, bad.clone()).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption, "{bad:?}");
+            assert!(err.message.contains("staleIfErrorMs") && err.message.contains("from 0 to 86400000"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn a_refused_store_is_an_invalid_option_with_its_own_message() {
+        let raw = RawOptions { cache_store: StoreShape::Refused("use this adapter".into()), cache_ttl_ms: OptionValue::Number(1.0), ..key("osapi_test_x") };
+        let err = resolve(raw, Environment::default()).unwrap_err();
+        assert_eq!((err.code, err.message.as_str()), (ErrorCode::InvalidOption, "use this adapter"));
+    }
+
+    #[test]
+    fn only_an_explicit_off_silences_the_store_warnings() {
+        assert!(!log_level(&OptionValue::Absent, None).unwrap().silenced);
+        assert!(log_level(&OptionValue::Str("off".into()), None).unwrap().silenced);
+        assert!(log_level(&OptionValue::Absent, Some("OFF")).unwrap().silenced);
+        assert!(!log_level(&OptionValue::Str("warn".into()), None).unwrap().silenced);
     }
 
     #[test]

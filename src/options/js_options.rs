@@ -33,7 +33,8 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
         refuse_unknown_names(arg)?;
         // In OPTION_NAMES's order.
-        let [api_key, base_url, timeout_ms, max_retries, cache_ttl_ms, cache_store, log_level, log_to, fetch_with, signal_from, allow_browser] = read_all(arg)?;
+        let [api_key, base_url, timeout_ms, max_retries, cache_ttl_ms, cache_store, stale_if_error_ms, log_level, log_to, fetch_with, signal_from, allow_browser] =
+            read_all(arg)?;
         raw = RawOptions {
             api_key: field(api_key),
             base_url: field(base_url),
@@ -41,6 +42,7 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
             max_retries: field(max_retries),
             cache_ttl_ms: field(cache_ttl_ms),
             cache_store: config::StoreShape::Absent,
+            stale_if_error_ms: field(stale_if_error_ms),
             log_level: field(log_level),
             dangerously_allow_browser: field(allow_browser),
         };

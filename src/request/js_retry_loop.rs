@@ -5,6 +5,7 @@ use web_sys::AbortSignal;
 
 use crate::body::js_result::ResultForJs;
 use crate::errors::js_failure::Failure;
+use crate::errors::{ClientError, ErrorCode};
 use crate::log::js_logger::Log;
 use crate::log::lines::{self, Level, Seen};
 use crate::options::config::Config;
@@ -13,8 +14,15 @@ use crate::request::js_deadline as deadline;
 use crate::request::js_fetch::{self as fetch, Attempt, Fetch, FromJs};
 use wasm_bindgen::JsValue;
 
-/// The retry loop: perform an attempt, let the core settle it, wait or stop.
-pub async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, log: &Log) -> Result<ResultForJs, Failure> {
+/// The retry loop: perform an attempt, let the core settle it, wait or stop. `on_limited` hears
+/// of a 429 with `Retry-After` before its wait (the cache shares the window at once).
+pub async fn run(
+    config: &Config,
+    fetch: &Fetch,
+    signal: Option<&AbortSignal>,
+    log: &Log,
+    on_limited: Option<&dyn Fn(&ClientError)>,
+) -> Result<ResultForJs, Failure> {
     let aborted = |attempts| Err(attempt::aborted(config, attempts).into());
     let mut attempts = 0u32;
     loop {
@@ -51,6 +59,9 @@ pub async fn run(config: &Config, fetch: &Fetch, signal: Option<&AbortSignal>, l
             (Step::Fail(error), _) => return Err(error.into()),
             (Step::Retry { wait_ms, error }, _) => {
                 log.write(Level::Warn, || lines::retry(&error, wait_ms));
+                if let (Some(on_limited), ErrorCode::RateLimited, Some(_)) = (on_limited, error.code, error.retry_after) {
+                    on_limited(&error);
+                }
                 if deadline::sleep(wait_ms, signal).await.is_err() {
                     return aborted(attempts);
                 }

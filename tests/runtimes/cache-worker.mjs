@@ -8,6 +8,7 @@
 //                              so workerd cancels the call's fetch and timers (they belong to
 //                              this request's I/O context)
 //   GET /?key=K&ttl=N&kv=1     the call with the KV namespace bound as CACHE as its cacheStore
+//   &stale=N, &retries=N       staleIfErrorMs and maxRetries for the call
 //   GET /?key=K&ttl=N&notify=1 the call, each line also posted to the upstream's /__double/note
 //                              as it is logged, so a test can act on it while the call runs
 //
@@ -28,6 +29,8 @@ export default {
       baseUrl: env.OUTBOUNDSYNC_BASE_URL,
       cacheTtlMs: Number(query.get('ttl')),
       cacheStore: query.has('kv') ? env.CACHE : undefined,
+      staleIfErrorMs: query.has('stale') ? Number(query.get('stale')) : undefined,
+      maxRetries: query.has('retries') ? Number(query.get('retries')) : undefined,
       logLevel: 'debug',
       logger: { debug: collect, info: collect, warn: collect, error: collect },
     });

@@ -5,6 +5,7 @@
 // pages have their own files here; publint and attw check the package's manifest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, root, bin, NODES, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
 
@@ -42,6 +43,18 @@ for (const [version, node] of Object.entries(NODES)) {
 
 test('Deno', async () => {
   await checkExample(bin('deno'), ['run', '--allow-env=OUTBOUNDSYNC_API_KEY,OUTBOUNDSYNC_BASE_URL', '--allow-net=127.0.0.1', '--allow-read', 'deno.mjs']);
+});
+
+test('Deno KV as cacheStore: refused as it is, with the adapter that works', async () => {
+  copyFileSync(join(root, 'tests', 'runtimes', 'deno-kv.mjs'), join(project.dir, 'deno-kv.mjs'));
+  const out = await example(bin('deno'), ['run', '--unstable-kv', '--allow-env=OUTBOUNDSYNC_API_KEY,OUTBOUNDSYNC_BASE_URL', '--allow-net=127.0.0.1', '--allow-read', 'deno-kv.mjs'], GOOD);
+  assert.equal(out.code, 0, out.stderr);
+  const { refused, ids, stored } = JSON.parse(out.stdout);
+  assert.equal(refused.code, 'invalid_option', JSON.stringify(refused));
+  assert.match(refused.message, /got a Deno KV store.*\{ get: async \(k\) => \(await kv\.get\(\[k\]\)\)\.value, set: \(k, v, ttlMs\) => kv\.set\(\[k\], v, \{ expireIn: ttlMs \}\) \}/);
+  assert.deepEqual(ids, [7, 8, 9]);
+  assert.equal(stored.length, 1, JSON.stringify(stored));
+  assert.match(stored[0], /^outboundsync:v2:[0-9a-f]{64}$/);
 });
 
 test('Bun', async () => {

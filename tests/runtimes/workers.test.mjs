@@ -60,15 +60,16 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
 /** The API double, scripted, answering once `upstream.hold` has resolved (settable, read when a
  * request arrives; none: at once): the
  * documented result (connections 7 and 8), a 401 for a key with "revoked" in it, a 429 with
- * `Retry-After: 120` for one with "limited". `arrived(key, n)` resolves once the key has sent n
+ * `Retry-After: 120` for one with "limited", a 503 for one in `upstream.failing`. `arrived(key, n)` resolves once the key has sent n
  * requests (the last is then in flight: seen, not yet answered). */
 async function startUpstream() {
-  const upstream = { hold: undefined };
+  const upstream = { hold: undefined, failing: new Set() };
   const loopback = await startDouble({ answer: ({ key }) => {
     const { hold: after } = upstream;
     if (key.includes('limited')) {
       return { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '120' }, after };
     }
+    if (upstream.failing.has(key)) return { status: 503, body: { statusCode: 503, message: 'Service Unavailable' }, after };
     if (key.includes('revoked')) {
       return { status: 401, body: { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' }, after };
     }
@@ -194,7 +195,7 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
   }
 });
 
-test('Cloudflare Workers: two Workers bound to one KV namespace as cacheStore send one request between them', { timeout: 120_000 }, async () => {
+test('Cloudflare Workers: two Workers bound to one KV namespace as cacheStore', { timeout: 120_000 }, async (t) => {
   copyFileSync(join(here, 'cache-worker.mjs'), join(project.dir, 'cache-worker.mjs'));
   const upstream = await startUpstream();
   let mf;
@@ -212,23 +213,52 @@ test('Cloudflare Workers: two Workers bound to one KV namespace as cacheStore se
       const w = await mf.getWorker(name);
       return { dispatchFetch: (url) => w.fetch(url) };
     }));
-    const key = 'osapi_test_workerd_kv_0005';
-    // 5 s: below KV's 60 s minimum expirationTtl, which the package raises it to (KV refuses less).
-    const query = { key, ttl: 5_000, kv: 1 };
-    const first = await ask(a, query);
-    assert.equal(first.status, 200, JSON.stringify(first.body));
-    assert.deepEqual(first.body.ids, IDS);
-    const second = await ask(b, query);
-    assert.equal(second.status, 200, JSON.stringify(second.body));
-    assert.deepEqual(second.body.ids, IDS);
-    assert.equal(upstream.count(key), 1, `Worker b sent a request instead of reading KV; its log:\n${second.body.lines.join('\n')}`);
-    assert.ok(has(second.body.lines, '[outboundsync] cacheStore hit for osapi_…0005'), second.body.lines.join('\n'));
-    assert.ok(!has([...first.body.lines, ...second.body.lines], 'cacheStore threw'), first.body.lines.join('\n'));
-    const kv = await mf.getKVNamespace('CACHE', 'a');
-    const { keys } = await kv.list();
-    assert.deepEqual(keys.map((k) => k.name.slice(0, 16)), ['outboundsync:v1:']);
-    assert.ok(!keys[0].name.includes(key.slice(0, 8)));
-    assert.ok(keys[0].expiration > Date.now() / 1000 + 55, `expires at ${keys[0].expiration}`);
+    await t.test('one request between them, written to KV with its TTL raised to the minute', async () => {
+      const key = 'osapi_test_workerd_kv_0005';
+      // 5 s: below KV's 60 s minimum expirationTtl, which the package raises it to (KV refuses less).
+      const query = { key, ttl: 5_000, kv: 1 };
+      const first = await ask(a, query);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.deepEqual(first.body.ids, IDS);
+      const second = await ask(b, query);
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.deepEqual(second.body.ids, IDS);
+      assert.equal(upstream.count(key), 1, `Worker b sent a request instead of reading KV; its log:\n${second.body.lines.join('\n')}`);
+      assert.ok(has(second.body.lines, '[outboundsync] cacheStore hit for osapi_…0005'), second.body.lines.join('\n'));
+      assert.ok(!has([...first.body.lines, ...second.body.lines], "the cacheStore's"), first.body.lines.join('\n'));
+      const kv = await mf.getKVNamespace('CACHE', 'a');
+      const { keys } = await kv.list();
+      const mine = keys.filter((k) => k.name.startsWith('outboundsync:v2:'));
+      assert.equal(mine.length, 1, keys.map((k) => k.name).join('\n'));
+      assert.ok(!mine[0].name.includes(key.slice(0, 8)));
+      assert.ok(mine[0].expiration > Date.now() / 1000 + 55, `expires at ${mine[0].expiration}`);
+    });
+
+    await t.test("a 429 in Worker a holds Worker b back: no request, the window's seconds left", async () => {
+      const key = 'osapi_test_workerd_kv_limited_0006';
+      const first = await ask(a, { key, ttl: 60_000, kv: 1, retries: 0 });
+      assert.deepEqual([first.status, first.body.code], [502, 'rate_limited']);
+      const held = await ask(b, { key, ttl: 60_000, kv: 1 });
+      assert.deepEqual([held.status, held.body.code], [502, 'rate_limited'], JSON.stringify(held.body));
+      assert.match(held.body.message, /no request was sent/);
+      assert.equal(upstream.count(key), 1, 'Worker b sent a request inside the window');
+    });
+
+    await t.test('staleIfErrorMs: with the API down, Worker b serves the result Worker a left in KV, with one warning', async () => {
+      const key = 'osapi_test_workerd_kv_down_0007';
+      const query = { key, ttl: 100, stale: 60_000, kv: 1, retries: 0 };
+      assert.deepEqual((await ask(a, query)).body.ids, IDS);
+      const expired = Date.now() + 150;
+      await until(() => Date.now() > expired); // past cacheTtlMs: only staleIfErrorMs can serve it
+      upstream.failing.add(key);
+      const down = await ask(b, query);
+      assert.equal(down.status, 200, JSON.stringify(down.body));
+      assert.deepEqual(down.body.ids, IDS);
+      assert.ok(has(down.body.lines, '[outboundsync] server_error for osapi_…0007; serving the last good result'), down.body.lines.join('\n'));
+      assert.equal(upstream.count(key), 2);
+      const without = await ask(b, { ...query, stale: 0 });
+      assert.deepEqual([without.status, without.body.code], [502, 'server_error']);
+    });
   } finally {
     await mf?.dispose();
     await upstream.stop();

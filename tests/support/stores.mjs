@@ -6,9 +6,24 @@ import net from 'node:net';
 import { freePort } from './ports.mjs';
 import { until } from './wait.mjs';
 
-/** `outboundsync:v1:` and the SHA-256 of the /me URL and the key (src/cache/stored.rs). */
+/** The SHA-256 of the /me URL and the key (src/cache/stored.rs). */
+export function storeDigest(baseUrl, apiKey) {
+  return createHash('sha256').update(`${baseUrl}/api/v1/me\n${apiKey}`).digest('hex');
+}
+
+/** `outboundsync:v2:` and the digest: where a key's value is stored. */
 export function storeKey(baseUrl, apiKey) {
-  return `outboundsync:v1:${createHash('sha256').update(`${baseUrl}/api/v1/me\n${apiKey}`).digest('hex')}`;
+  return `outboundsync:v2:${storeDigest(baseUrl, apiKey)}`;
+}
+
+/** A value as the package writes it for `apiKey` (src/cache/stored.rs): a result that came at
+ * `at` after `took` ms, with `body` (JSON text), and optionally a window's end or a marker. */
+export function storedValue(baseUrl, apiKey, { at = Date.now(), took = 50, body, rateLimitedUntil, refreshingUntil } = {}) {
+  const lines = [`outboundsync ${storeDigest(baseUrl, apiKey)}`];
+  if (rateLimitedUntil) lines.push(`rate_limited ${Math.round(rateLimitedUntil)}`);
+  if (refreshingUntil) lines.push(`refreshing ${Math.round(refreshingUntil)}`);
+  if (body !== undefined) lines.push(`result ${Math.round(at)} ${took}`, body);
+  return lines.join('\n');
 }
 
 
@@ -37,7 +52,11 @@ export async function startRedis(port) {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    /** SIGSTOP: the server hangs, holding every connection open (a paused VM, a black hole). */
+    pause() { child.kill('SIGSTOP'); },
+    resume() { child.kill('SIGCONT'); },
     async kill() {
+      child.kill('SIGCONT');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
