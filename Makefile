@@ -7,7 +7,6 @@ export PATH := $(HOME)/.cargo/bin:$(PATH):$(CURDIR)/node_modules/.bin
 export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/bin/chromedriver)
 export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)/.cargo/bin/geckodriver)
 
-WASM := outboundsync_core_bg.wasm
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
 # leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps,
 # and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
@@ -45,17 +44,26 @@ test-tools:
 # A fresh clone's `make pkg` installs the tools first (ensure-tools.sh skips what is there).
 pkg: tools pkg/package.json
 
+# Two builds of one crate: the full one (build/bindgen/, outboundsync_core_bg.wasm) for Node,
+# workerd, Vercel Edge and Deno, and the browser one (build/bindgen-browser/,
+# outboundsync_browser_bg.wasm), built without the `fleet` feature: no cacheStore, fleet or
+# stale-if-error code for a page to download.
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
 # short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
-pkg/package.json: $(SOURCES)
-	rm -rf build/bindgen
+define shipped-wasm # out-dir, out-name, cargo flags
+	rm -rf $(1)
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
-	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
+	  wasm-pack build --release --target bundler --out-dir $(1) --out-name $(2) --no-pack $(if $(3),-- $(3))
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
+	node scripts/short-names.mjs $(1)/$(2)_bg.wasm $(1)/$(2)_bg.js
+endef
+
+pkg/package.json: $(SOURCES)
+	$(call shipped-wasm,build/bindgen,outboundsync_core,)
+	$(call shipped-wasm,build/bindgen-browser,outboundsync_browser,--no-default-features)
 	node scripts/assemble-pkg.mjs
 
 # rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.

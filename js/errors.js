@@ -58,8 +58,8 @@ const LOAD_FAILURES = {
     'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
   ],
   fetch: [
-    'fetching outboundsync_core_bg.wasm from beside the module and compiling it',
-    'Serve that file next to the bundle: Vite and webpack emit it; with esbuild or Rollup, copy node_modules/outboundsync/outboundsync_core_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
+    'fetching outboundsync_browser_bg.wasm from beside the module and compiling it',
+    'Serve that file next to the bundle: Vite and webpack emit it; with esbuild or Rollup, copy node_modules/outboundsync/outboundsync_browser_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
   ],
   deno: [
     'reading outboundsync_core_bg.wasm from the package folder and compiling it',

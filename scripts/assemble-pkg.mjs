@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Assembles pkg/, the one npm package for every runtime, from wasm-pack's bundler output in
-// build/bindgen/: the .wasm (optimised already), the glue as an ES module, a CommonJS bundle of
-// it for Node, one small loader per runtime (js/entries/), the types, the command, and a
-// package.json whose `exports` conditions pick the loader.
+// Assembles pkg/, the one npm package for every runtime, from wasm-pack's bundler output of the
+// two builds (build/bindgen/: full; build/bindgen-browser/: browser): each .wasm (optimised
+// already) and its glue as an ES module, a CommonJS bundle of the full one for Node, one small
+// loader per runtime (js/entries/), the Vite plugin, the types, the command, and a package.json
+// whose `exports` conditions pick the loader.
 import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,47 +11,65 @@ import { buildSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bindgen = join(root, 'build', 'bindgen');
 const pkg = join(root, 'pkg');
-const WASM = 'outboundsync_core_bg.wasm';
 // The module the .wasm imports the glue's functions from, as scripts/short-names.mjs names it.
 const GLUE_MODULE = 'g';
+// The Makefile's two builds of the crate: each a .wasm, its glue, and the module that hands
+// the loaders both (the glue, and the imports object the .wasm is instantiated with). The
+// full build serves Node, workerd, Vercel Edge and Deno; the browser build, without the
+// `fleet` feature, the `browser` condition. Both glues import the one errors.mjs, so an entry's
+// error classes are the ones its glue throws.
+const BUILDS = [
+  { bindgen: join(root, 'build', 'bindgen'), name: 'outboundsync_core', glue: 'glue.mjs', wasmModule: 'wasm-full.mjs' },
+  { bindgen: join(root, 'build', 'bindgen-browser'), name: 'outboundsync_browser', glue: 'glue-browser.mjs', wasmModule: 'wasm-browser.mjs' },
+];
+const [FULL] = BUILDS;
+const WASM = `${FULL.name}_bg.wasm`;
 
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 
-// The glue, with its imports of our JS modules (wasm-bindgen snippets: js/errors.js) pointed at
-// copies next to it. errors.mjs is also what the entries export the classes from.
-copyFileSync(join(bindgen, WASM), join(pkg, WASM));
-const snippetDir = readdirSync(join(bindgen, 'snippets')).find((d) => existsSync(join(bindgen, 'snippets', d, 'js', 'errors.js')));
-if (!snippetDir) throw new Error('build/bindgen/snippets/*/js/errors.js not found: did wasm-pack build run?');
-const snippetPath = (file) => `./snippets/${snippetDir}/js/${file}`;
-const snippets = readdirSync(join(bindgen, 'snippets', snippetDir, 'js'));
+// Our JS modules the glues import (wasm-bindgen snippets: js/errors.js), copied once as .mjs.
+// errors.mjs is also what the entries export the classes from.
 const copyName = (file) => file.replace(/\.js$/, '.mjs');
-let glue = readFileSync(join(bindgen, 'outboundsync_core_bg.js'), 'utf8');
-for (const file of snippets) {
-  glue = glue.replaceAll(snippetPath(file), `./${copyName(file)}`);
-  copyFileSync(join(root, 'js', file), join(pkg, copyName(file)));
-}
-if (glue.includes('./snippets/')) throw new Error('the glue imports a snippet that was not copied');
-writeFileSync(join(pkg, 'glue.mjs'), glue);
+const snippets = new Set();
+for (const build of BUILDS) {
+  const wasmFile = `${build.name}_bg.wasm`;
+  copyFileSync(join(build.bindgen, wasmFile), join(pkg, wasmFile));
+  // The glue, with its imports of the snippets pointed at the copies next to it.
+  const snippetRoot = join(build.bindgen, 'snippets');
+  const snippetDir = existsSync(snippetRoot) && readdirSync(snippetRoot).find((d) => existsSync(join(snippetRoot, d, 'js', 'errors.js')));
+  if (!snippetDir) throw new Error(`${snippetRoot}/*/js/errors.js not found: did the Makefile's wasm-pack build run?`);
+  const snippetPath = (file) => `./snippets/${snippetDir}/js/${file}`;
+  const files = readdirSync(join(snippetRoot, snippetDir, 'js'));
+  let glue = readFileSync(join(build.bindgen, `${build.name}_bg.js`), 'utf8');
+  for (const file of files) {
+    glue = glue.replaceAll(snippetPath(file), `./${copyName(file)}`);
+    snippets.add(file);
+  }
+  if (glue.includes('./snippets/')) throw new Error(`${build.glue} imports a snippet that was not copied`);
+  writeFileSync(join(pkg, build.glue), glue);
 
-// The modules the .wasm imports, under the names it imports them by: the glue, and snippets
-// whose functions wasm-bindgen lets the wasm call directly (no conversion needed).
-const wasmModule = new WebAssembly.Module(readFileSync(join(bindgen, WASM)));
-const importNames = [...new Set(WebAssembly.Module.imports(wasmModule).map((i) => i.module))];
-const importFiles = importNames.map((name) => {
-  if (name === GLUE_MODULE) return './glue.mjs';
-  const file = snippets.find((f) => snippetPath(f) === name);
-  if (!file) throw new Error(`the wasm imports ${name}, which is neither the glue nor a snippet`);
-  return `./${copyName(file)}`;
-});
-writeFileSync(join(pkg, 'wasm-imports.mjs'), [
-  '// Generated by scripts/assemble-pkg.mjs: the modules the .wasm imports, by the names it uses.',
-  ...importFiles.map((file, i) => `import * as m${i} from '${file}';`),
-  `export default { ${importNames.map((name, i) => `${JSON.stringify(name)}: m${i}`).join(', ')} };`,
-  '',
-].join('\n'));
+  // The modules the .wasm imports, under the names it imports them by: the glue, and snippets
+  // whose functions wasm-bindgen lets the wasm call directly (no conversion needed).
+  const wasmModule = new WebAssembly.Module(readFileSync(join(build.bindgen, wasmFile)));
+  const importNames = [...new Set(WebAssembly.Module.imports(wasmModule).map((i) => i.module))];
+  if (!importNames.includes(GLUE_MODULE)) throw new Error(`${wasmFile} does not import the glue as ${GLUE_MODULE}`);
+  const others = importNames.filter((name) => name !== GLUE_MODULE).map((name) => {
+    const file = files.find((f) => snippetPath(f) === name);
+    if (!file) throw new Error(`${wasmFile} imports ${name}, which is neither the glue nor a snippet`);
+    return { name, file: `./${copyName(file)}` };
+  });
+  writeFileSync(join(pkg, build.wasmModule), [
+    `// Generated by scripts/assemble-pkg.mjs: ${wasmFile}'s glue, and the modules it imports by the names it uses.`,
+    `import * as glue from './${build.glue}';`,
+    ...others.map(({ file }, i) => `import * as m${i} from '${file}';`),
+    'export { glue };',
+    `export const imports = { ${[`${JSON.stringify(GLUE_MODULE)}: glue`, ...others.map(({ name }, i) => `${JSON.stringify(name)}: m${i}`)].join(', ')} };`,
+    '',
+  ].join('\n'));
+}
+for (const file of snippets) copyFileSync(join(root, 'js', file), join(pkg, copyName(file)));
 
 // The .wasm as base64 inside JavaScript, for the entries used where a file read from beside a
 // module does not travel (Node, and every server bundler's output). Written once, as CommonJS:
@@ -93,14 +112,14 @@ for (const entry of entries) {
 
 // The same glue and classes, and the ES entries' loader, as one CommonJS file for node.cjs, so
 // Node 18 (no require(esm)) works and `require` never loads an ES module.
-writeFileSync(join(pkg, 'core-entry.mjs'), "export * from './glue.mjs';\nexport * from './errors.mjs';\nexport * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\nexport { default as wasmImports } from './wasm-imports.mjs';\n");
+writeFileSync(join(pkg, 'core-entry.mjs'), `export * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\nexport * as build from './${FULL.wasmModule}';\n`);
 buildSync({ entryPoints: [join(pkg, 'core-entry.mjs')], bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', outfile: join(pkg, 'core.cjs'), logLevel: 'warning' });
 rmSync(join(pkg, 'core-entry.mjs'));
 
 // The result types come from the Rust model: tsify writes them into wasm-bindgen's .d.ts (the
 // exports themselves are skip_typescript), and they replace the marker line in js/index.d.ts.
 const MODEL_TYPES = ['OutboundSyncMe', 'Account', 'ApiKeyInfo', 'ConnectionScope', 'Connection'];
-const generated = readFileSync(join(bindgen, 'outboundsync_core.d.ts'), 'utf8')
+const generated = readFileSync(join(FULL.bindgen, `${FULL.name}.d.ts`), 'utf8')
   .replace(/^\/\* (?:tslint:disable|eslint-disable) \*\/\n/gm, '')
   .trim();
 const declared = [...generated.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
@@ -127,6 +146,9 @@ const errorTypes = [
 const types = handTyped.replace(MARKER, `// Generated from src/body/model.rs (tsify).\n${generated}`).replace(ERRORS, errorTypes);
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.mts'), types);
+// The Vite plugin (`outboundsync/vite`), CommonJS with an ES module wrapper, and its types.
+const BUNDLER_FILES = ['vite.cjs', 'vite.mjs', 'vite.d.ts', 'vite.d.mts'];
+for (const file of BUNDLER_FILES) copyFileSync(join(root, 'js', 'bundlers', file), join(pkg, file));
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
 chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
@@ -164,9 +186,16 @@ const manifest = {
       require: { types: './index.d.ts', default: './node.cjs' },
       default: esm('./index.mjs'),
     },
+    './vite': {
+      import: { types: './vite.d.mts', default: './vite.mjs' },
+      require: { types: './vite.d.ts', default: './vite.cjs' },
+    },
     './package.json': './package.json',
   },
-  files: ['bin/', ...entries, 'classes.mjs', 'glue.mjs', 'wasm-imports.mjs', 'wasm-inline.cjs', ...snippets.map(copyName), 'core.cjs', WASM, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
+  // Only `outboundsync/vite` uses Vite, as the plugin of the user's own Vite.
+  peerDependencies: { vite: '>=5' },
+  peerDependenciesMeta: { vite: { optional: true } },
+  files: ['bin/', ...entries, 'classes.mjs', ...BUILDS.flatMap((b) => [b.glue, b.wasmModule, `${b.name}_bg.wasm`]), 'wasm-inline.cjs', ...[...snippets].map(copyName), 'core.cjs', ...BUNDLER_FILES, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
   sideEffects: false,
 };
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

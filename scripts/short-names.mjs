@@ -6,13 +6,14 @@
 // function of that name), exports the glue calls as `wasm.<name>` become `_0`, `_1`, ...;
 // `memory`, `__wbindgen_start` (the loaders use them), the glue's own exports and exports the
 // glue never calls keep their names. The module the glue's functions are imported from,
-// `./outboundsync_core_bg.js` in each of the hundred imports, becomes `g` (GLUE_MODULE in
+// `./<the glue's file name>` in each of the hundred imports, becomes `g` (GLUE_MODULE in
 // assemble-pkg, which hands it the glue).
 //   node scripts/short-names.mjs build/bindgen/outboundsync_core_bg.wasm build/bindgen/outboundsync_core_bg.js
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const [wasmPath, gluePath] = process.argv.slice(2);
-const GLUE_MODULE = './outboundsync_core_bg.js';
+const GLUE_MODULE = `./${basename(gluePath)}`;
 const SHORT_MODULE = 'g';
 const KEEP = new Set(['memory', '__wbindgen_start']);
 const bytes = readFileSync(wasmPath);

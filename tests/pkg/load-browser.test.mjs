@@ -19,7 +19,7 @@ const options = () => ({ apiKey: FIXTURE_KEYS.accountWide, baseUrl: double.url }
 
 test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fetches again', async () => {
   const api = await import(pkg('browser.mjs'));
-  const wasmUrl = new URL('../../pkg/outboundsync_core_bg.wasm', import.meta.url).href;
+  const wasmUrl = new URL('../../pkg/outboundsync_browser_bg.wasm', import.meta.url).href;
   const realFetch = globalThis.fetch;
   const asked = [];
   let serve = false;
@@ -32,7 +32,7 @@ test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fet
       : new Response('not here', { status: 404 });
   };
   try {
-    await rejectsAsLoadFailure(() => api.getOutboundSyncMe(options()), api, /fetching outboundsync_core_bg\.wasm from beside the module and compiling it failed \(Error: HTTP 404 for .*\)\. Serve that file next to the bundle/);
+    await rejectsAsLoadFailure(() => api.getOutboundSyncMe(options()), api, /fetching outboundsync_browser_bg\.wasm from beside the module and compiling it failed \(Error: HTTP 404 for .*\)\. Serve that file next to the bundle/);
     serve = true;
     assert.deepEqual((await api.getOutboundSyncConnections(options())).map((c) => c.id), [7, 8, 9]);
     assert.equal(asked.length, 2);
@@ -80,7 +80,7 @@ const EARLY = `
 `;
 
 async function early(mode) {
-  const args = ['--input-type=module', '-e', EARLY, mode, pkg('browser.mjs'), pkg('outboundsync_core_bg.wasm'), double.url, FIXTURE_KEYS.accountWide];
+  const args = ['--input-type=module', '-e', EARLY, mode, pkg('browser.mjs'), pkg('outboundsync_browser_bg.wasm'), double.url, FIXTURE_KEYS.accountWide];
   const { stdout } = await promisify(execFile)(process.execPath, args, { timeout: 15_000 });
   return JSON.parse(stdout);
 }
