@@ -3,8 +3,8 @@
 //! code and class declarations from it, and tests/pkg/one-source.test.mjs compares the README and
 //! js/errors.js with it, so none of these lists is written twice by hand.
 
-use outboundsync::config::OPTION_NAMES;
-use outboundsync::error::{ErrorCode, ErrorKind};
+use outboundsync::errors::{ErrorCode, ErrorKind};
+use outboundsync::options::config::OPTION_NAMES;
 use serde::Serialize;
 
 #[derive(Serialize)]

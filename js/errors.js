@@ -18,7 +18,7 @@ export class OutboundSyncError extends Error {
 }
 
 // Every class by name, for createError: each is added as it is defined, so this file lists them
-// once (src/error.rs has the same names; tests/pkg/one-source.test.mjs compares).
+// once (src/errors/client_error.rs has the same names; tests/pkg/one-source.test.mjs compares).
 const classes = { OutboundSyncError };
 
 // `name` is set on each prototype rather than read from the class, so minifiers that
@@ -51,7 +51,7 @@ export function errorClass(className) {
 }
 
 // What each loader tried when the .wasm would not load, and what fixes it: every such sentence
-// users read, in one place (as Rust's are in src/messages.rs).
+// users read, in one place (as Rust's are in src/errors/messages.rs).
 const LOAD_FAILURES = {
   inline: [
     'compiling the WebAssembly bytes built into the package\'s JavaScript',

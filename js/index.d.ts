@@ -91,7 +91,7 @@ export declare function getOutboundSyncMe(options?: string | OutboundSyncOptions
 
 /** The WebAssembly module of the package could not be loaded or instantiated (thrown as OutboundSyncError itself). The next call tries again. */
 export type OutboundSyncLoadErrorCode = 'wasm_load_failed';
-// @errors: the code unions and the error classes, written here from src/error.rs by scripts/assemble-pkg.mjs.
+// @errors: the code unions and the error classes, written here from src/errors/client_error.rs by scripts/assemble-pkg.mjs.
 
 export interface OutboundSyncErrorDetails {
   code?: OutboundSyncErrorCode;

@@ -1,35 +1,26 @@
-//! OutboundSync API client. The pure core (every module but `wasm`) decides everything and is
-//! tested natively; `wasm` is the thin JavaScript boundary that performs the request through
-//! web-sys's fetch types and hands values to JavaScript. README.md's "Layout" has the same map.
+//! OutboundSync API client. The code is grouped by concept, one folder each; in every folder the
+//! pure core decides and is tested natively, and the `js_*` modules (built for wasm only) are its
+//! thin JavaScript boundary: the request through web-sys's fetch types, values through
+//! serde-wasm-bindgen. README.md's "Layout" has the same map.
 
-// The core: options and checks.
-pub mod base_url;
-pub mod config;
-pub mod key;
+/// Options: checking them, the key and the base URL; reading them from JS.
+pub mod options;
 
-// The core: requests and retries (what a response means, when and how long to wait).
-pub mod attempt;
-pub mod retry;
-pub mod retry_after;
-pub mod status;
+/// Requests and retries: one attempt, what a response means, when and how long to wait.
+pub mod request;
 
-// The core: bodies (src/body/: reading them, the documented result as serde types, its field
-// checks).
+/// Bodies: reading them, the documented result as serde types, its field checks.
 pub mod body;
 
-// The core: errors and messages (the error value, codes, classes, every sentence users read).
-pub mod error;
-pub mod messages;
-pub mod text;
+/// Errors: the error value, codes and classes, every sentence users read.
+pub mod errors;
 
-// The core: cache, store and log (what `cacheTtlMs` remembers; what `cacheStore` shares across
-// instances; the log levels and every log line), and the slab the boundary keeps its running
-// deadlines in.
+/// The cache (`cacheTtlMs`) and the shared store (`cacheStore`).
 pub mod cache;
-pub mod log;
-pub mod slab;
-pub mod store;
 
-// The boundary: the exported functions, and everything that touches JavaScript.
+/// Log levels and every log line; writing them to the caller's logger.
+pub mod log;
+
+/// The exported functions.
 #[cfg(target_arch = "wasm32")]
-pub mod wasm;
+pub mod exports;

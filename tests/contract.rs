@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use outboundsync::wasm::{error_class, get_outbound_sync_connections, get_outbound_sync_me};
+use outboundsync::exports::{error_class, get_outbound_sync_connections, get_outbound_sync_me};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

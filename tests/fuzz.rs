@@ -6,10 +6,10 @@
 //! is the long one (figures in the README).
 #![cfg(not(target_arch = "wasm32"))]
 
-use outboundsync::base_url;
 use outboundsync::body::{self, CheckedBody};
-use outboundsync::key::{ApiKey, KeySource};
-use outboundsync::retry_after;
+use outboundsync::options::base_url;
+use outboundsync::options::key::{ApiKey, KeySource};
+use outboundsync::request::retry_after;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use serde_json::Value;

@@ -10,9 +10,12 @@ use serde_json::error::Category;
 pub mod check;
 pub mod model;
 
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
-use crate::text;
+#[cfg(target_arch = "wasm32")]
+pub mod js_result;
+
+use crate::errors::messages;
+use crate::errors::text;
+use crate::errors::{ClientError, ErrorCode};
 use check::{Reading, WholeBody};
 use model::OutboundSyncMe;
 

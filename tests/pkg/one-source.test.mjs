@@ -1,6 +1,6 @@
 // Facts the package derives from one source still agree where they must be written again: the
-// error codes, classes and option names as the Rust core defines them (src/error.rs,
-// src/config.rs; printed by examples/contract.rs into build/contract.json when the package is
+// error codes, classes and option names as the Rust core defines them (src/errors/client_error.rs,
+// src/options/config.rs; printed by examples/contract.rs into build/contract.json when the package is
 // assembled) against js/errors.js, index.d.ts's options, the command and the README; and every
 // entry of the package exports exactly what index.d.ts declares. Adding a name on one side only
 // fails here.
@@ -76,7 +76,7 @@ test('error classes: Rust = js/errors.js = index.d.ts = the README table', () =>
   assert.deepEqual(sorted([...all(table, /^\| `(OutboundSync\w+)`/gm), 'OutboundSyncError']), CLASSES, 'README.md error table');
 });
 
-test('option names: src/config.rs = index.d.ts = the README table', () => {
+test('option names: src/options/config.rs = index.d.ts = the README table', () => {
   const options = block(types, /^export interface OutboundSyncOptions \{$/m, /^\}$/m);
   assert.deepEqual(sorted(all(options, /^ {2}(\w+)\?:/gm)), OPTION_NAMES, 'index.d.ts OutboundSyncOptions');
   const table = block(read('README.md'), /^\| option \| default \|/m, /^$/m);

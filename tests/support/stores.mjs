@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 
-/** `outboundsync:v1:` and the SHA-256 of the /me URL and the key (src/store.rs). */
+/** `outboundsync:v1:` and the SHA-256 of the /me URL and the key (src/cache/stored.rs). */
 export function storeKey(baseUrl, apiKey) {
   return `outboundsync:v1:${createHash('sha256').update(`${baseUrl}/api/v1/me\n${apiKey}`).digest('hex')}`;
 }

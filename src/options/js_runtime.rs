@@ -6,7 +6,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::config::Environment;
+use crate::options::config::Environment;
 
 /// Reads only the variables the caller did not give as options: `process.env` is slow to read
 /// in Node, and a key given is a key that needs no lookup.

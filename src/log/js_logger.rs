@@ -8,9 +8,9 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::log::Level;
+use crate::log::lines::Level;
 
-use super::runtime;
+use crate::options::js_runtime as runtime;
 
 #[derive(Clone)]
 pub struct Log {

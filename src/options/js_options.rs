@@ -5,13 +5,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::config::{self, OptionValue, RawOptions, OPTION_NAMES};
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
+use crate::options::config::{self, OptionValue, RawOptions, OPTION_NAMES};
 
-use super::fetch::Fetch;
-use super::runtime;
-use super::store::Store;
+use crate::cache::js_store::Store;
+use crate::options::js_runtime as runtime;
+use crate::options::js_value::field;
+use crate::request::js_fetch::Fetch;
 
 pub struct CallArgs {
     pub raw: RawOptions,
@@ -131,37 +132,6 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
 
-}
-
-/// `null` counts as not given, like `undefined`.
-pub(super) fn field(value: JsValue) -> OptionValue {
-    if value.is_undefined() || value.is_null() {
-        OptionValue::Absent
-    } else if let Some(s) = value.as_string() {
-        OptionValue::Str(s)
-    } else if let Some(n) = value.as_f64() {
-        OptionValue::Number(n)
-    } else if let Some(b) = value.as_bool() {
-        OptionValue::Bool(b)
-    } else {
-        OptionValue::Other(static_type_name(&value))
-    }
-}
-
-fn static_type_name(value: &JsValue) -> &'static str {
-    if value.is_function() {
-        "a function"
-    } else if js_sys::Array::is_array(value) {
-        "an array"
-    } else if value.is_object() {
-        "an object"
-    } else if value.is_bigint() {
-        "a bigint"
-    } else if value.is_symbol() {
-        "a symbol"
-    } else {
-        "an unsupported value"
-    }
 }
 
 /// An options object the boundary could not read at all (no value to name).

@@ -18,17 +18,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
-use super::deadline::{Deadline, Stop};
-use super::errors::Failure;
-use super::fetch::Fetch;
-use super::log::Log;
-use super::result::ResultForJs;
-use super::store::{self, Store};
-use crate::attempt;
-use crate::cache::{self, Cache, Lookup, Slot};
-use crate::config::Config;
-use crate::error::ClientError;
-use crate::log::{self, Level};
+use crate::body::js_result::ResultForJs;
+use crate::cache::js_store::{self as store, Outcome, Store};
+use crate::cache::policy::{self as cache, Cache, Lookup};
+use crate::errors::ClientError;
+use crate::log::js_logger::Log;
+use crate::log::lines::{self as log, Level};
+use crate::options::config::Config;
+use crate::options::config::Slot;
+use crate::request::attempt;
+use crate::request::js_deadline::{Deadline, Stop};
+use crate::request::js_fetch::Fetch;
 
 /// How often a shared request's heartbeat beats, and how often a caller sharing it checks.
 /// A check that sees no beat since the last one gives up on the request (at worst a second
@@ -43,8 +43,6 @@ extern "C" {
     #[wasm_bindgen(js_name = clearInterval)]
     fn clear_interval(handle: &JsValue);
 }
-
-pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 struct Flight {
     /// Resolves (never rejects) once `outcome` is set.
@@ -94,7 +92,7 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
             None => match start(&slot, config, fetch, store, log) {
                 Some(flight) => (flight, true),
                 // No AbortController to share a request under: this call sends its own.
-                None => return super::run(config, fetch, signal, log).await.map(Rc::new),
+                None => return crate::request::js_retry_loop::run(config, fetch, signal, log).await.map(Rc::new),
             },
         };
         let _waiter = Waiter::join(&slot, &flight);
@@ -137,7 +135,7 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log
         let signal = running.controller.signal();
         let (outcome, as_of) = match &store {
             Some(store) => store::call(store, &slot, &config, &fetch, &signal, &log).await,
-            None => (super::run(&config, &fetch, Some(&signal), &log).await.map(Rc::new), js_sys::Date::now()),
+            None => (crate::request::js_retry_loop::run(&config, &fetch, Some(&signal), &log).await.map(Rc::new), js_sys::Date::now()),
         };
         drop(heartbeat);
         CACHE.with(|cache| {

@@ -1,6 +1,6 @@
 //! The `cacheStore` calls: `get`, and `set` or KV's `put`, each bounded by
 //! `store::TIMEOUT_MS`, and the shared request's work with a store around it. What a value
-//! means and what is written is `crate::store`'s; a store that throws, rejects or does not
+//! means and what is written is `crate::cache::stored`'s; a store that throws, rejects or does not
 //! answer in time is skipped, never an outage, and warned about once until it works again.
 
 use std::cell::Cell;
@@ -12,16 +12,20 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::cache::Outcome;
-use super::deadline::{Deadline, Stop};
-use super::fetch::Fetch;
-use super::log::Log;
-use super::result::ResultForJs;
-use crate::cache::{self, Slot};
-use crate::config::{Config, StoreShape};
-use crate::log::{self, Level, StoreFailure};
-use crate::messages;
-use crate::store::{self, Stored};
+use crate::body::js_result::ResultForJs;
+use crate::cache::policy as cache;
+use crate::cache::stored::{self as store, Stored};
+use crate::errors::js_failure::Failure;
+use crate::errors::messages;
+use crate::log::js_logger::Log;
+use crate::log::lines::{self as log, Level, StoreFailure};
+use crate::options::config::Slot;
+use crate::options::config::{Config, StoreShape};
+use crate::request::js_deadline::{Deadline, Stop};
+use crate::request::js_fetch::Fetch;
+
+/// What a call settles with, from the API or from the store; shared by the calls that joined it.
+pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 /// The `cacheStore` option: the user's object and which of the two shapes it has.
 #[derive(Clone)]
@@ -42,7 +46,7 @@ impl Store {
             return (StoreShape::Absent, None);
         }
         if !value.is_object() && !value.is_function() {
-            return (StoreShape::NotAnObject(super::options::field(value)), None);
+            return (StoreShape::NotAnObject(crate::options::js_value::field(value)), None);
         }
         let has = |name: &str| Reflect::get(&value, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
         let shape = match (has("get"), has("set"), has("put")) {
@@ -82,7 +86,7 @@ impl Store {
         let deadline = Deadline::start(store::TIMEOUT_MS, None, None);
         let answered = JsFuture::from(Promise::race(&Array::of2(&Promise::resolve(&returned), deadline.stopped()))).await;
         match (deadline.stop(), answered) {
-            (Some(Stop::Elapsed), _) => Err(StoreFailure::TimedOut),
+            (Some(Stop::Elapsed), _) => Err(StoreFailure::TimedOut(store::TIMEOUT_MS)),
             (_, Ok(value)) => Ok(value),
             (_, Err(_)) => Err(StoreFailure::Threw),
         }
@@ -131,7 +135,7 @@ pub async fn call(store: &Store, slot: &Slot, config: &Config, fetch: &Fetch, si
             Stored::Miss => {}
         }
     }
-    let outcome = super::run(config, fetch, Some(signal), log).await.map(Rc::new);
+    let outcome = crate::request::js_retry_loop::run(config, fetch, Some(signal), log).await.map(Rc::new);
     let now = js_sys::Date::now();
     if read.is_some() {
         let write = match &outcome {

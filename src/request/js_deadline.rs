@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use crate::slab::Slab;
+use crate::request::slab::Slab;
 
 #[wasm_bindgen]
 extern "C" {

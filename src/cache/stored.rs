@@ -12,9 +12,9 @@
 use sha2::{Digest, Sha256};
 
 use crate::body::{self, CheckedBody};
-use crate::cache::Slot;
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
+use crate::options::config::Slot;
 
 /// Versioned: a later format gets a new prefix, so old and new instances never misread each other.
 pub const KEY_PREFIX: &str = "outboundsync:v1:";
@@ -130,7 +130,7 @@ fn milliseconds(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::{ApiKey, KeySource};
+    use crate::options::key::{ApiKey, KeySource};
 
     const KEY: &str = "osapi_test_store_key_0001";
     const BODY: &str = r#"{"account":{"id":42,"email":"you@company.com"},"apiKey":{"name":"Production","scopes":["read"],"connectionScope":"account"},"connections":[{"id":7,"crm":"HUBSPOT","organizationId":"123","organizationDomain":"acme.com"}]}"#;

@@ -2,8 +2,8 @@
 //! line it can write. Like `messages`, nothing here takes the key; a line names a key by its
 //! hint at most. The boundary decides nothing but which logger method gets a line.
 
-use crate::error::ClientError;
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::ClientError;
 
 /// Ordered: a level shows its own lines and those of every level before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,12 +109,12 @@ pub fn store_hit(key_hint: Option<&str>, age_ms: f64) -> String {
 
 /// How the `cacheStore` failed. Its own error is never shown: it can hold a connection URL
 /// with a password.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StoreFailure {
     /// `get` or `set` threw, or its promise rejected.
     Threw,
-    /// It did not answer within `store::TIMEOUT_MS`.
-    TimedOut,
+    /// It did not answer within this many milliseconds.
+    TimedOut(f64),
 }
 
 /// Warn, whatever the level, once per module instance until the store works again: calls go
@@ -122,7 +122,7 @@ pub enum StoreFailure {
 pub fn store_failed(failure: StoreFailure) -> String {
     let how = match failure {
         StoreFailure::Threw => "threw or rejected".to_owned(),
-        StoreFailure::TimedOut => format!("did not answer within {} ms", messages::number(crate::store::TIMEOUT_MS)),
+        StoreFailure::TimedOut(ms) => format!("did not answer within {} ms", messages::number(ms)),
     };
     format!(
         "{PREFIX}the cacheStore {how}, so calls go to the API without it until it works again (its error is not shown: it can hold a connection URL with a password)"
@@ -152,7 +152,7 @@ fn shown(key_hint: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::errors::ErrorCode;
 
     #[test]
     fn levels_parse_forgivingly_and_order_by_detail() {
@@ -179,7 +179,7 @@ mod tests {
         assert!(held_back(None, 42.0).contains("42 more seconds"));
         assert!(ignored_variable(None).contains("its value is not shown"));
         assert!(store_hit(Some("osapi_…0001"), 3.2).contains("cacheStore hit for osapi_…0001: a result from 3 ms ago"));
-        assert!(store_failed(StoreFailure::TimedOut).contains("did not answer within 1000 ms"), "{}", store_failed(StoreFailure::TimedOut));
+        assert!(store_failed(StoreFailure::TimedOut(1000.0)).contains("did not answer within 1000 ms"), "{}", store_failed(StoreFailure::TimedOut(1000.0)));
         assert!(store_failed(StoreFailure::Threw).contains("threw or rejected") && store_failed(StoreFailure::Threw).contains("not shown"));
         assert!(store_invalid(None).contains("ignored and replaced"));
         assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));

@@ -1,5 +1,5 @@
 //! A slab: values kept under small integer handles, inserted and removed in O(1), freed handles
-//! reused. The boundary's deadlines live in one (`wasm/deadline.rs`): a running timer carries
+//! reused. The boundary's deadlines live in one (`request/js_deadline.rs`): a running timer carries
 //! its deadline's handle to the one shared timer callback. No hashing (a `HashMap` costs about
 //! 4 KB of wasm) and no scanning (a plain list goes quadratic with thousands of calls in flight).
 

@@ -1,6 +1,6 @@
 //! When to try again, and how long to wait first.
 
-use crate::error::ErrorCode;
+use crate::errors::ErrorCode;
 
 /// A server asking for a longer pause than this is not waited for: the call fails at once with
 /// `retryAfter` set, so an unattended caller is not stuck for minutes inside one await.

@@ -2,12 +2,11 @@
 //! before any request. The boundary reads JS values into `OptionValue`s; everything that
 //! decides is here, testable without a JS engine.
 
-use crate::base_url::{self, DEFAULT_BASE_URL};
-use crate::cache::{self, Slot};
-use crate::error::{ClientError, ErrorCode};
-use crate::key::{ApiKey, KeySource};
-use crate::log::{self, Level};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
+use crate::log::lines::{self as log, Level};
+use crate::options::base_url::{self, DEFAULT_BASE_URL};
+use crate::options::key::{ApiKey, KeySource};
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -60,7 +59,7 @@ fn shown_name(name: &str) -> Option<String> {
     let identifier = !name.is_empty()
         && name.len() <= 24
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-')
-        && !name.starts_with(crate::key::KEY_PREFIX);
+        && !name.starts_with(crate::options::key::KEY_PREFIX);
     identifier.then(|| name.to_owned())
 }
 
@@ -73,6 +72,17 @@ pub enum OptionValue {
     Bool(bool),
     Str(String),
     Other(&'static str),
+}
+
+/// The longest `cacheTtlMs`: a day.
+pub const MAX_TTL_MS: f64 = 86_400_000.0;
+
+/// Which results a call may share: the `/me` URL and the key. `Debug` shows the key's hint
+/// (`ApiKey`'s own), so nothing in the cache can print the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub me_url: String,
+    pub key: ApiKey,
 }
 
 /// What `cacheStore` holds, by the methods the boundary found on it.
@@ -155,8 +165,8 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     };
     let cache_ttl_ms = match raw.cache_ttl_ms {
         OptionValue::Absent => 0.0,
-        OptionValue::Number(n) if (0.0..=cache::MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
-        other => return Err(invalid("cacheTtlMs", &messages::expected_cache_ttl_ms(cache::MAX_TTL_MS), &other)),
+        OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
+        other => return Err(invalid("cacheTtlMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
     let cache_store = match raw.cache_store {
         StoreShape::NotAnObject(other) => return Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),

@@ -3,13 +3,13 @@
 
 use crate::body;
 use crate::body::CheckedBody;
-use crate::config::Config;
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
-use crate::retry::{self, Decision};
-use crate::retry_after;
-use crate::status::{self, FailedResponse};
-use crate::text;
+use crate::errors::messages;
+use crate::errors::text;
+use crate::errors::{ClientError, ErrorCode};
+use crate::options::config::Config;
+use crate::request::retry::{self, Decision};
+use crate::request::retry_after;
+use crate::request::status::{self, FailedResponse};
 
 /// A fetch error's description is cut to this many characters.
 const MAX_DETAIL_CHARS: usize = 120;
@@ -114,7 +114,7 @@ pub fn engine_refused(attempts: u32) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{resolve, Environment, OptionValue, RawOptions};
+    use crate::options::config::{resolve, Environment, OptionValue, RawOptions};
 
     const KEY: &str = "osapi_test_attempt_key_0001";
 

@@ -3,7 +3,7 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
+use crate::errors::ClientError;
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {

@@ -1,8 +1,8 @@
 //! API key checks. The key is an account secret: this module is the only one that looks
 //! inside it, and what leaves it is either the key itself (for the header) or a hint.
 
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
 
 pub const KEY_PREFIX: &str = "osapi_";
 

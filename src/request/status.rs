@@ -1,7 +1,7 @@
 //! What an HTTP status means for a `/me` call: success, or which error it becomes.
 
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
 
 /// Facts about a failed response that the error carries or its message quotes.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -2,22 +2,13 @@
 //! until when the server asked that key to wait. The boundary shares requests in flight and
 //! builds each caller's copy; what is remembered, for how long and what is dropped is here.
 
-use crate::error::{ClientError, ErrorCode};
-use crate::key::ApiKey;
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
+use crate::options::config::{Slot, MAX_TTL_MS};
+use crate::options::key::ApiKey;
 
 /// At most this many base URL and key pairs are remembered; the least recently used goes first.
 pub const MAX_ENTRIES: usize = 100;
-/// The longest `cacheTtlMs`: a day.
-pub const MAX_TTL_MS: f64 = 86_400_000.0;
-
-/// Which results a call may share: the `/me` URL and the key. `Debug` shows the key's hint
-/// (`ApiKey`'s own), so nothing in the cache can print the key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slot {
-    pub me_url: String,
-    pub key: ApiKey,
-}
 
 #[derive(Debug)]
 enum Remembered<V> {
@@ -150,7 +141,7 @@ pub fn held_back(key: &ApiKey, seconds_left: f64) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::KeySource;
+    use crate::options::key::KeySource;
 
     fn slot(key: &str) -> Slot {
         Slot { me_url: "http://127.0.0.1:9/api/v1/me".into(), key: ApiKey::parse(Some(key), KeySource::Argument).unwrap() }

@@ -5,8 +5,8 @@
 //! differently from us (backslashes, percent-escapes or credentials in the authority,
 //! shorthand IPv4 like `127.1`) is refused or treated as not-loopback, never the reverse.
 
-use crate::error::{ClientError, ErrorCode};
-use crate::messages;
+use crate::errors::messages;
+use crate::errors::{ClientError, ErrorCode};
 
 pub const DEFAULT_BASE_URL: &str = "https://app.outboundsync.com";
 pub const ME_PATH: &str = "/api/v1/me";

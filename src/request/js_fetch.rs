@@ -9,11 +9,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response};
 
-use super::deadline::{Deadline, Stop};
-use super::runtime::property as get;
-use crate::attempt::Outcome;
-use crate::config::Config;
-use crate::status;
+use crate::options::config::Config;
+use crate::options::js_runtime::property as get;
+use crate::request::attempt::Outcome;
+use crate::request::js_deadline::{Deadline, Stop};
+use crate::request::status;
 
 #[wasm_bindgen]
 extern "C" {
@@ -207,7 +207,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::config::{self, Environment, OptionValue, RawOptions};
+    use crate::options::config::{self, Environment, OptionValue, RawOptions};
 
     /// Cancellation follows ownership: a call's future dropped while its fetch is pending (a
     /// `select`, a timeout around it) aborts that fetch rather than leaving it running.
