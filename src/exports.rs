@@ -12,7 +12,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::cache::{js_cache, js_store};
+use crate::cache::js_cache;
 use crate::log::js_logger::Log;
 use crate::log::lines::{self, Level};
 use crate::options::config::{self, LogChoice, OptionValue};
@@ -49,7 +49,7 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
     let outcome = match choice.and_then(|_| config::resolve(args.raw, env)) {
         Ok(config) if config.cache_ttl_ms > 0.0 => {
             // Boxed, so the cache's code is a function of its own that only calls using it compile.
-            let cached: Pin<Box<dyn Future<Output = js_store::Outcome> + '_>> =
+            let cached: Pin<Box<dyn Future<Output = js_cache::Outcome> + '_>> =
                 Box::pin(js_cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
             cached.await
         }

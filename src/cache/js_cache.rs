@@ -19,8 +19,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
 use crate::body::js_result::ResultForJs;
-use crate::cache::js_store::{self as store, Outcome, Store};
+use crate::cache::js_store::{self as store, Store};
 use crate::cache::policy::{self as cache, Cache, Lookup};
+use crate::errors::js_failure::Failure;
 use crate::errors::ClientError;
 use crate::log::js_logger::Log;
 use crate::log::lines::{self as log, Level};
@@ -29,6 +30,9 @@ use crate::options::config::Slot;
 use crate::request::attempt;
 use crate::request::js_deadline::{Deadline, Stop};
 use crate::request::js_fetch::Fetch;
+
+/// What a call settles with, from the API or from the store; shared by the calls that joined it.
+pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 /// How often a shared request's heartbeat beats, and how often a caller sharing it checks.
 /// A check that sees no beat since the last one gives up on the request (at worst a second

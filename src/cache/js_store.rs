@@ -13,9 +13,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::body::js_result::ResultForJs;
+use crate::cache::js_cache::Outcome;
 use crate::cache::policy as cache;
 use crate::cache::stored::{self as store, Stored};
-use crate::errors::js_failure::Failure;
 use crate::errors::messages;
 use crate::log::js_logger::Log;
 use crate::log::lines::{self as log, Level, StoreFailure};
@@ -23,9 +23,6 @@ use crate::options::config::Slot;
 use crate::options::config::{Config, StoreShape};
 use crate::request::js_deadline::{Deadline, Stop};
 use crate::request::js_fetch::Fetch;
-
-/// What a call settles with, from the API or from the store; shared by the calls that joined it.
-pub type Outcome = Result<Rc<ResultForJs>, Failure>;
 
 /// The `cacheStore` option: the user's object and which of the two shapes it has.
 #[derive(Clone)]

@@ -98,6 +98,8 @@ pub enum StoreShape {
     NotAnObject(OptionValue),
     /// An object without the methods: which it lacks, for the message.
     Other(&'static str),
+    /// Given to a build without the `fleet` feature (the `browser` entry's), which has no store.
+    Unavailable,
 }
 
 /// The scalar options, and the shape of `cacheStore`; `fetch`, `signal`, `logger` and the
@@ -173,6 +175,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         StoreShape::Other(got) => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got)))
         }
+        StoreShape::Unavailable => return Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
         StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
         }
@@ -391,6 +394,13 @@ mod tests {
         assert_eq!(err.code, ErrorCode::InvalidOption);
         assert!(err.message.starts_with("The cacheStore option must be an object with get(key) and set(key, value, ttlMs)"), "{}", err.message);
         assert!(err.message.ends_with("got an object without set or put."), "{}", err.message);
+        // The browser build: refused whatever the TTL, saying why and what to do instead.
+        for ttl in [0.0, 60_000.0] {
+            let err = with(StoreShape::Unavailable, ttl).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption);
+            assert!(err.message.starts_with("The cacheStore option is not available in outboundsync's browser build"), "{}", err.message);
+            assert!(err.message.contains("Remove cacheStore"), "{}", err.message);
+        }
     }
 
     #[test]
