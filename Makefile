@@ -66,9 +66,11 @@ pkg/package.json: $(SOURCES)
 	$(call shipped-wasm,build/bindgen-browser,outboundsync_browser,--no-default-features)
 	node scripts/assemble-pkg.mjs
 
-# rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.
+# rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary, the
+# latter also without the `fleet` feature (the browser build).
 test-lint: tools
-	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings'
+	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings \
+	  && cargo clippy --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings'
 
 test-native:
 	scripts/timed.sh $@ cargo test

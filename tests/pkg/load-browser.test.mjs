@@ -41,6 +41,32 @@ test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fet
   }
 });
 
+test('browser.mjs: a cacheStore is refused, saying the browser build shares through no store and what to do instead', async () => {
+  const api = await import(pkg('browser.mjs'));
+  const wasmUrl = new URL('../../pkg/outboundsync_browser_bg.wasm', import.meta.url).href;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => (String(url) === wasmUrl
+    ? new Response(readFileSync(fileURLToPath(wasmUrl)), { headers: { 'content-type': 'application/wasm' } })
+    : realFetch(url, init));
+  try {
+    for (const extra of [{ cacheTtlMs: 60_000 }, {}]) {
+      let requests = 0;
+      const counted = (...args) => { requests += 1; return realFetch(...args); };
+      await assert.rejects(api.getOutboundSyncConnections({ ...options(), ...extra, fetch: counted, cacheStore: new Map() }), (err) => {
+        assert.ok(err instanceof api.OutboundSyncError, String(err));
+        assert.equal(err.code, 'invalid_option');
+        assert.match(err.message, /^The cacheStore option is not available in outboundsync's browser build .*: a page does not share results with other instances through a store\. Remove cacheStore; cacheTtlMs alone still caches results in the page\./);
+        return true;
+      });
+      assert.equal(requests, 0, 'a refused call sends no request');
+    }
+    // Without cacheStore, the same call with cacheTtlMs works.
+    assert.deepEqual((await api.getOutboundSyncConnections({ ...options(), cacheTtlMs: 60_000 })).map((c) => c.id), [7, 8, 9]);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
 // The early download: browser.mjs starts fetching the .wasm when it is evaluated (not compiling
 // it), and the first call takes that download. Each case runs in a fresh Node process, as the
 // download belongs to the module's first evaluation; fetch is replaced before the import.
