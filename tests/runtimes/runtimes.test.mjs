@@ -58,5 +58,5 @@ test('publint and arethetypeswrong report nothing', async () => {
   assert.ok(report.analysis, 'no analysis in the attw report');
   assert.deepEqual(Object.values(report.problems ?? {}).flat(), [], JSON.stringify(report.problems));
   assert.deepEqual(Object.values(report.analysis.problems ?? {}).flat(), []);
-  assert.deepEqual(Object.keys(report.analysis.entrypoints), ['.', './package.json']);
+  assert.deepEqual(Object.keys(report.analysis.entrypoints), ['.', './vite', './package.json']);
 });
