@@ -72,8 +72,9 @@ test-lint: tools
 	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings \
 	  && cargo clippy --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings'
 
+# The core with and without the `fleet` feature (the browser build's).
 test-native:
-	scripts/timed.sh $@ cargo test
+	scripts/timed.sh $@ sh -c 'cargo test && cargo test --no-default-features --lib'
 
 # The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time; with-double.sh starts the
 # double unless one is running already (as under `make test`).

@@ -74,10 +74,8 @@ pub const EXPECTED_LISTABLE: &str = "an object whose keys can be listed";
 pub const GOT_THROWING_KEYS: &str = "one that threw";
 pub const STORE_WITHOUT_GET: &str = "an object without a get method";
 pub const STORE_WITHOUT_SET: &str = "an object without a set or put method";
-pub const STORE_NOT_IN_BROWSER_BUILD: &str =
-    "The cacheStore option is not available in outboundsync's browser build (the `browser` export condition, for pages, \
-     workers and extensions): a page does not share results with other instances through a store. Remove cacheStore; cacheTtlMs alone still caches \
-     results in the page. Servers get the build with stores (Node, Deno, Bun, Cloudflare Workers, Vercel Edge).";
+pub const STORE_NOT_IN_BROWSER_BUILD: &str = "The cacheStore option is not available in outboundsync's browser build: a page shares no results with \
+     other instances through a store. Remove cacheStore; cacheTtlMs alone still caches results in the page.";
 
 /// How a value of the wrong kind is named: a number or boolean as it is, anything else by its
 /// kind (`config::OptionValue` picks; never a string's content: it may be the key).

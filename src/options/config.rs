@@ -170,17 +170,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("cacheTtlMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
-    let cache_store = match raw.cache_store {
-        StoreShape::NotAnObject(other) => return Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
-        StoreShape::Other(got) => {
-            return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got)))
-        }
-        StoreShape::Unavailable => return Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
-        StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
-            return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
-        }
-        shape => shape,
-    };
+    let cache_store = store_shape(raw.cache_store, cache_ttl_ms)?;
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
@@ -243,6 +233,27 @@ pub fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
         OptionValue::Other(kind) => (*kind).into(),
     };
     ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &shown))
+}
+
+/// `cacheStore`, judged by its shape: one with `get` and `set` or `put`, only with a TTL.
+#[cfg(feature = "fleet")]
+fn store_shape(shape: StoreShape, cache_ttl_ms: f64) -> Result<StoreShape, ClientError> {
+    match shape {
+        StoreShape::NotAnObject(other) => Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
+        StoreShape::Other(got) => Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got))),
+        StoreShape::Unavailable => Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
+        StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl())),
+        shape => Ok(shape),
+    }
+}
+
+/// Without the `fleet` feature (the browser build) there is no store: any `cacheStore` is refused.
+#[cfg(not(feature = "fleet"))]
+fn store_shape(shape: StoreShape, _: f64) -> Result<StoreShape, ClientError> {
+    match shape {
+        StoreShape::Absent => Ok(shape),
+        _ => Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
+    }
 }
 
 #[cfg(test)]
@@ -377,6 +388,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "fleet")]
     fn a_cache_store_needs_a_cache_ttl_and_a_get_with_set_or_put() {
         let with =
             |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
@@ -394,12 +406,23 @@ mod tests {
         assert_eq!(err.code, ErrorCode::InvalidOption);
         assert!(err.message.starts_with("The cacheStore option must be an object with get(key) and set(key, value, ttlMs)"), "{}", err.message);
         assert!(err.message.ends_with("got an object without set or put."), "{}", err.message);
-        // The browser build: refused whatever the TTL, saying why and what to do instead.
+    }
+
+    #[test]
+    fn a_cache_store_the_build_cannot_use_is_refused_saying_what_to_do() {
+        let with =
+            |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
+        assert_eq!(with(StoreShape::Absent, 60_000.0).unwrap().cache_store, StoreShape::Absent);
+        // js_no_store reads any cacheStore as Unavailable: refused whatever the TTL.
         for ttl in [0.0, 60_000.0] {
             let err = with(StoreShape::Unavailable, ttl).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidOption);
             assert!(err.message.starts_with("The cacheStore option is not available in outboundsync's browser build"), "{}", err.message);
             assert!(err.message.contains("Remove cacheStore"), "{}", err.message);
+        }
+        #[cfg(not(feature = "fleet"))]
+        for shape in [StoreShape::GetSet, StoreShape::Kv, StoreShape::Other("an object without set or put")] {
+            assert!(with(shape, 60_000.0).unwrap_err().message.starts_with("The cacheStore option is not available"));
         }
     }
 
