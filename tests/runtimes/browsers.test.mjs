@@ -2,7 +2,9 @@
 // webpack and esbuild (ESM, and its default iife as a classic <script>), served from loopback
 // and used in headless Chromium and Firefox through Selenium WebDriver, as a person would: type
 // the key into the password field (and the local API double's address into the advanced field),
-// press the button, read the page. Then the other places a browser runs the package, each making
+// press the button, read the page. Vite's build uses outboundsync/vite and esbuild's page has the
+// README's line: both preload the .wasm, which each browser then downloads once (counted at the
+// server); vite-preload/ checks which pages of a Vite build get the link. Then the other places a browser runs the package, each making
 // one call for a result and one for a typed 401 (browser-probe/): workers (esbuild's classic
 // Worker, Vite's module and classic workers), a Chrome MV3 extension's service worker and page,
 // and pages and extensions whose Content-Security-Policy forbids WebAssembly. No browser build
