@@ -71,7 +71,10 @@ export interface OutboundSyncOptions {
    * A whole number up to 86400000 (24 hours). Default: 0 (off).
    */
   cacheTtlMs?: number;
-  /** Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0. */
+  /**
+   * Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0.
+   * Not in the browser build (pages, workers, extensions), which refuses it with `invalid_option`.
+   */
   cacheStore?: OutboundSyncCacheStore;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
   logLevel?: OutboundSyncLogLevel;
