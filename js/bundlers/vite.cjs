@@ -41,7 +41,7 @@ function outboundsync() {
         // The .wasm as this build emitted it: the asset whose source file is ours.
         const emitted = new Set(
           Object.values(bundle)
-            .filter((file) => file.type === 'asset' && (file.originalFileNames ?? []).some((name) => real(resolve(config.root, name)) === ours))
+            .filter((file) => file.type === 'asset' && sources(file).some((name) => real(resolve(config.root, name)) === ours))
             .map((file) => file.fileName),
         );
         const file = emitted.size ? staticGraphAsset(chunk, bundle, emitted) : undefined;
@@ -50,6 +50,12 @@ function outboundsync() {
       },
     },
   };
+}
+
+/** The files an emitted asset was made from, relative to the root (Rollup 4.26+ and Rolldown
+ * list them all; earlier Rollup 4 names one). */
+function sources(asset) {
+  return asset.originalFileNames?.length ? asset.originalFileNames : [asset.originalFileName].filter(Boolean);
 }
 
 /** The first of `wanted` that a chunk of `entry`'s static import graph refers to (Vite records
