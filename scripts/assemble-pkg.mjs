@@ -146,8 +146,10 @@ const errorTypes = [
 const types = handTyped.replace(MARKER, `// Generated from src/body/model.rs (tsify).\n${generated}`).replace(ERRORS, errorTypes);
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.mts'), types);
-// The Vite plugin (`outboundsync/vite`), CommonJS with an ES module wrapper, and its types.
-const BUNDLER_FILES = ['vite.cjs', 'vite.mjs', 'vite.d.ts', 'vite.d.mts'];
+// The Vite plugin (`outboundsync/vite`), CommonJS with an ES module wrapper, and its types;
+// `outboundsync/wasm-url`, the browser .wasm's URL as a bundler emits it (ES module only: only
+// bundlers give it a meaning).
+const BUNDLER_FILES = ['vite.cjs', 'vite.mjs', 'vite.d.ts', 'vite.d.mts', 'wasm-url.mjs', 'wasm-url.d.mts', 'wasm-url.d.ts'];
 for (const file of BUNDLER_FILES) copyFileSync(join(root, 'js', 'bundlers', file), join(pkg, file));
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
 chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
@@ -190,6 +192,7 @@ const manifest = {
       import: { types: './vite.d.mts', default: './vite.mjs' },
       require: { types: './vite.d.ts', default: './vite.cjs' },
     },
+    './wasm-url': { types: './wasm-url.d.mts', default: './wasm-url.mjs' },
     './package.json': './package.json',
   },
   // Only `outboundsync/vite` uses Vite, as the plugin of the user's own Vite.

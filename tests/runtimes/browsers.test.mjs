@@ -12,16 +12,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
-import { Builder, By, until } from 'selenium-webdriver';
-import chrome from 'selenium-webdriver/chrome.js';
-import firefox from 'selenium-webdriver/firefox.js';
+import { By, until } from 'selenium-webdriver';
 import { listen } from '../support/double.mjs';
 import { run, bin, here, GOOD, BAD, project, useExampleProject, freePort, startProcess, waitForServer } from './fixture.mjs';
+import { browsers, withBrowser, WAIT_MS } from './webdriver.mjs';
 
 useExampleProject();
 
@@ -118,41 +116,7 @@ async function serve(folder, headers = {}) {
   return { url: await listen(server), close: () => server.close(), wasmRequests, reset: () => requests.clear() };
 }
 
-// ---- browsers ------------------------------------------------------------------------------
-
-// The Debian browsers and drivers (make test installs them; the Makefile exports the driver
-// paths). Every path is given, so Selenium Manager never tries to download one.
-const browsers = {
-  chromium(profile, extension) {
-    const options = new chrome.Options()
-      .setChromeBinaryPath(process.env.CHROMIUM ?? '/usr/bin/chromium')
-      .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`);
-    // An unpacked extension, as a developer loads one (headless=new loads extensions).
-    if (extension) options.addArguments(`--load-extension=${extension}`, `--disable-extensions-except=${extension}`);
-    const service = new chrome.ServiceBuilder(process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver');
-    return new Builder().forBrowser('chrome').setChromeOptions(options).setChromeService(service).build();
-  },
-  firefox() {
-    const options = new firefox.Options().setBinary(process.env.FIREFOX ?? '/usr/bin/firefox-esr').addArguments('-headless');
-    const service = new firefox.ServiceBuilder(process.env.GECKODRIVER ?? 'geckodriver');
-    return new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
-  },
-};
-
-/** A fresh browser session (and profile) for `use(driver)`, closed whatever happens. */
-async function withBrowser(name, use, extension) {
-  const profile = mkdtempSync(join(tmpdir(), `outboundsync-${name}-`));
-  const driver = await browsers[name](profile, extension);
-  try {
-    await use(driver);
-  } finally {
-    await driver.quit();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-const WAIT_MS = 30_000; // how long a step may take on a busy machine before the test gives up
+// ---- the key checker in the browsers (webdriver.mjs) -----------------------------------------
 
 /** Types the key (and a base URL, under "Advanced") into the form and presses the button. */
 async function check(driver, { key, baseUrl }) {
