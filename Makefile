@@ -10,18 +10,22 @@ export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
 # leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps,
 # and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
-# the native core use stable.
-export OUTBOUNDSYNC_NIGHTLY := nightly-2026-10-30
-SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs README.md
+# the native core use stable. The toolchain's name is in scripts/shipped-nightly (ensure-tools.sh
+# reads it there too).
+export OUTBOUNDSYNC_NIGHTLY := $(shell cat scripts/shipped-nightly)
+# What pkg/ is built from: a change to any of these rebuilds it.
+SOURCES := $(shell find src js examples -type f) Cargo.toml Cargo.lock scripts/assemble-pkg.mjs scripts/short-names.mjs scripts/shipped-nightly \
+  README.md LICENSE Makefile package.json package-lock.json
 
 .PHONY: demo test bench pkg tools test-tools test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes clean
 
 demo: pkg
 	node js-examples/demo.mjs
 
-# Each part stands alone (`make test-node` on a fresh clone installs the tools, and starts the
-# API double the wasm suites need; `make test-pkg` builds the package first); `make test` runs
-# them all against one double and ends with each part's time.
+# Each part stands alone and installs only what it uses (`make test-node` on a fresh clone installs
+# the build's tools, no browser and no Redis, and starts the API double the wasm suites need;
+# `make test-pkg` builds the package first); `make test` runs them all against one double and ends
+# with each part's time.
 TEST_PARTS := test-lint test-native test-node test-chrome test-firefox test-pkg test-runtimes
 test: test-tools pkg
 	rm -f build/test-times
@@ -31,7 +35,7 @@ test: test-tools pkg
 # The page section drives Chromium, so bench installs what the tests install. The load test
 # runs 100,000 sequential calls here (10,000 under `make test`).
 bench: pkg
-	scripts/ensure-tools.sh test
+	scripts/ensure-tools.sh runtimes pkg
 	node --expose-gc bench/bench.mjs
 	LOAD_SEQUENTIAL_CALLS=100000 node --test tests/faults/load.test.mjs
 
@@ -46,19 +50,20 @@ pkg: tools pkg/package.json
 
 # Two builds of one crate: the full one (build/bindgen/, outboundsync_core_bg.wasm) for Node,
 # workerd, Vercel Edge and Deno, and the browser one (build/bindgen-browser/,
-# outboundsync_browser_bg.wasm), built without the `fleet` feature: no cacheStore, fleet or
-# stale-if-error code for a page to download.
+# outboundsync_browser_bg.wasm), built without the `fleet` feature: no cacheStore code for a
+# page to download.
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
-# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both.
+# short-names.mjs: the names the .wasm and the glue find each other by, shortened in both
+# (wasm-opt's minifying pass, which reads the target features the second run strips).
 define shipped-wasm # out-dir, out-name, cargo flags
 	rm -rf $(1)
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir $(1) --out-name $(2) --no-pack $(if $(3),-- $(3))
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
 	node scripts/short-names.mjs $(1)/$(2)_bg.wasm $(1)/$(2)_bg.js
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
 endef
 
 pkg/package.json: $(SOURCES)
@@ -78,26 +83,31 @@ test-native:
 
 # The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time; with-double.sh starts the
 # double unless one is running already (as under `make test`).
-test-node: test-tools
+test-node: tools
 	scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --node
 
 # In the browsers, the contract runs on what pages load: the build without the `fleet` feature.
-test-chrome: test-tools
+test-chrome:
+	scripts/ensure-tools.sh browsers
 	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome --no-default-features
 
-test-firefox: test-tools
+test-firefox:
+	scripts/ensure-tools.sh browsers
 	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --firefox --no-default-features
 
-test-pkg: test-tools pkg
+test-pkg: pkg
+	scripts/ensure-tools.sh pkg
 	scripts/timed.sh $@ sh -c 'node --test tests/pkg/ tests/cli/ tests/faults/ && tsc -p tests/pkg/tsconfig.json'
 
 # The packed tarball in Node 18-24, Deno and Bun; server bundles by esbuild, webpack, Rollup,
 # Vite SSR and bun build, run from their output alone; the Worker example bundled by wrangler,
 # in workerd; the Next.js example built by Turbopack and webpack, under `next start` from .next
-# alone and `next dev`; the browser example built by Vite, webpack and esbuild (ESM and iife),
-# workers, a Chrome MV3 extension and pages under a Content-Security-Policy, in Chromium and
-# Firefox through Selenium.
-test-runtimes: test-tools pkg
+# alone and `next dev`; the browser example built by Vite, webpack, Rspack, Parcel, Rollup, bun
+# and esbuild (ESM and iife), workers, a Chrome MV3 extension and its content script, and pages
+# under a Content-Security-Policy, in Chromium and Firefox through Selenium; a project's own test
+# suites in Jest 29 and 30 and Vitest (fake timers, jsdom, happy-dom, MSW, nock, MockAgent).
+test-runtimes: pkg
+	scripts/ensure-tools.sh runtimes
 	scripts/timed.sh $@ node --test tests/runtimes/
 
 clean:

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { baseline, baselineWithTimeout } from './baseline.mjs';
-import { captureWasmInstance } from '../tests/support/wasm-instance.mjs';
+import { captureWasmInstance, linearMemory } from '../tests/support/wasm-instance.mjs';
 import { listen } from '../tests/support/double.mjs';
 
 const run = promisify(execFile);
@@ -312,7 +312,7 @@ async function memory() {
   const fetch = stubFetch(meBody(10));
   const measure = () => {
     global.gc?.();
-    return { linear: wasmInstance().exports.memory.buffer.byteLength, heap: process.memoryUsage().heapUsed };
+    return { linear: linearMemory(wasmInstance()).buffer.byteLength, heap: process.memoryUsage().heapUsed };
   };
   const calls = async (n) => { for (let i = 0; i < n; i += 1) await client.getOutboundSyncConnections({ apiKey: KEY, fetch }); };
   await calls(1000);

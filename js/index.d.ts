@@ -56,34 +56,34 @@ export type OutboundSyncCacheStore = OutboundSyncKeyValueStore | OutboundSyncKvN
 
 export interface OutboundSyncOptions {
   /** Default: OUTBOUNDSYNC_API_KEY from the environment (process.env, or Deno.env when permitted). */
-  apiKey?: string;
+  apiKey?: string | null;
   /** Default: OUTBOUNDSYNC_BASE_URL, else https://app.outboundsync.com. Plain http: only for loopback hosts. */
-  baseUrl?: string;
+  baseUrl?: string | null;
   /** Default: the global fetch. */
-  fetch?: OutboundSyncFetch;
+  fetch?: OutboundSyncFetch | null;
   /** Per attempt, covering headers and body. Default: 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | null;
   /** Retries of 429, 5xx, network errors and timeouts. Default: 2 (at most 10). */
-  maxRetries?: number;
+  maxRetries?: number | null;
   /**
    * Reuse a successful result for the same base URL and key for this many milliseconds, share
    * one request among concurrent calls, and hold calls back while a 429's Retry-After lasts.
    * A whole number up to 86400000 (24 hours). Default: 0 (off).
    */
-  cacheTtlMs?: number;
+  cacheTtlMs?: number | null;
   /**
    * Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0.
    * Not in the browser build (pages, workers, extensions), which refuses it with `invalid_option`.
    */
-  cacheStore?: OutboundSyncCacheStore;
+  cacheStore?: OutboundSyncCacheStore | null;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
-  logLevel?: OutboundSyncLogLevel;
+  logLevel?: OutboundSyncLogLevel | null;
   /** Where log lines go. Default: console. Never given the key; whatever it throws is ignored. */
-  logger?: OutboundSyncLogger;
+  logger?: OutboundSyncLogger | null;
   /** Cancels the request and any wait between retries. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null;
   /** Allow calls from a browser page, where visitors could read the key. Default: false. */
-  dangerouslyAllowBrowser?: boolean;
+  dangerouslyAllowBrowser?: boolean | null;
 }
 
 /** The connections the key can reach. An empty array is a result, not an error. */

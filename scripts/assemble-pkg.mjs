@@ -2,8 +2,8 @@
 // Assembles pkg/, the one npm package for every runtime, from wasm-pack's bundler output of the
 // two builds (build/bindgen/: full; build/bindgen-browser/: browser): each .wasm (optimised
 // already) and its glue as an ES module, a CommonJS bundle of the full one for Node, one small
-// loader per runtime (js/entries/), the Vite plugin, the types, the command, and a package.json
-// whose `exports` conditions pick the loader.
+// loader per runtime (js/entries/), the bundler helpers (js/bundlers/), the types, the command,
+// and a package.json whose `exports` conditions pick the loader.
 import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,16 +12,13 @@ import { execFileSync } from 'node:child_process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = join(root, 'pkg');
-// The module the .wasm imports the glue's functions from, as scripts/short-names.mjs names it.
-const GLUE_MODULE = 'g';
-// The Makefile's two builds of the crate: each a .wasm, its glue, and the module that hands
-// the loaders both (the glue, and the imports object the .wasm is instantiated with). The
-// full build serves Node, workerd, Vercel Edge and Deno; the browser build, without the
-// `fleet` feature, the `browser` condition. Both glues import the one errors.mjs, so an entry's
-// error classes are the ones its glue throws.
+// The Makefile's two builds of the crate, each a .wasm and its glue: the full one for Node,
+// workerd, Vercel Edge and Deno; the browser one, without the `fleet` feature, for the `browser`
+// condition's browser.mjs. Both glues import the one errors.mjs, so an entry's error classes are
+// the ones its glue throws.
 const BUILDS = [
-  { bindgen: join(root, 'build', 'bindgen'), name: 'outboundsync_core', glue: 'glue.mjs', wasmModule: 'wasm-full.mjs' },
-  { bindgen: join(root, 'build', 'bindgen-browser'), name: 'outboundsync_browser', glue: 'glue-browser.mjs', wasmModule: 'wasm-browser.mjs' },
+  { bindgen: join(root, 'build', 'bindgen'), name: 'outboundsync_core', glue: 'glue.mjs' },
+  { bindgen: join(root, 'build', 'bindgen-browser'), name: 'outboundsync_browser', glue: 'glue-browser.mjs' },
 ];
 const [FULL] = BUILDS;
 const WASM = `${FULL.name}_bg.wasm`;
@@ -29,47 +26,49 @@ const WASM = `${FULL.name}_bg.wasm`;
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 
-// Our JS modules the glues import (wasm-bindgen snippets: js/errors.js), copied once as .mjs.
-// errors.mjs is also what the entries export the classes from.
+// Each build's .wasm, and its glue with its imports of our JS modules (wasm-bindgen snippets:
+// js/errors.js) pointed at copies next to it. errors.mjs is also what the entries export the
+// classes from.
 const copyName = (file) => file.replace(/\.js$/, '.mjs');
 const snippets = new Set();
 for (const build of BUILDS) {
-  const wasmFile = `${build.name}_bg.wasm`;
-  copyFileSync(join(build.bindgen, wasmFile), join(pkg, wasmFile));
-  // The glue, with its imports of the snippets pointed at the copies next to it.
+  copyFileSync(join(build.bindgen, `${build.name}_bg.wasm`), join(pkg, `${build.name}_bg.wasm`));
   const snippetRoot = join(build.bindgen, 'snippets');
   const snippetDir = existsSync(snippetRoot) && readdirSync(snippetRoot).find((d) => existsSync(join(snippetRoot, d, 'js', 'errors.js')));
   if (!snippetDir) throw new Error(`${snippetRoot}/*/js/errors.js not found: did the Makefile's wasm-pack build run?`);
   const snippetPath = (file) => `./snippets/${snippetDir}/js/${file}`;
-  const files = readdirSync(join(snippetRoot, snippetDir, 'js'));
   let glue = readFileSync(join(build.bindgen, `${build.name}_bg.js`), 'utf8');
-  for (const file of files) {
+  for (const file of readdirSync(join(snippetRoot, snippetDir, 'js'))) {
     glue = glue.replaceAll(snippetPath(file), `./${copyName(file)}`);
     snippets.add(file);
   }
   if (glue.includes('./snippets/')) throw new Error(`${build.glue} imports a snippet that was not copied`);
-  writeFileSync(join(pkg, build.glue), glue);
-
-  // The modules the .wasm imports, under the names it imports them by: the glue, and snippets
-  // whose functions wasm-bindgen lets the wasm call directly (no conversion needed).
-  const wasmModule = new WebAssembly.Module(readFileSync(join(build.bindgen, wasmFile)));
-  const importNames = [...new Set(WebAssembly.Module.imports(wasmModule).map((i) => i.module))];
-  if (!importNames.includes(GLUE_MODULE)) throw new Error(`${wasmFile} does not import the glue as ${GLUE_MODULE}`);
-  const others = importNames.filter((name) => name !== GLUE_MODULE).map((name) => {
-    const file = files.find((f) => snippetPath(f) === name);
-    if (!file) throw new Error(`${wasmFile} imports ${name}, which is neither the glue nor a snippet`);
-    return { name, file: `./${copyName(file)}` };
-  });
-  writeFileSync(join(pkg, build.wasmModule), [
-    `// Generated by scripts/assemble-pkg.mjs: ${wasmFile}'s glue, and the modules it imports by the names it uses.`,
-    `import * as glue from './${build.glue}';`,
-    ...others.map(({ file }, i) => `import * as m${i} from '${file}';`),
-    'export { glue };',
-    `export const imports = { ${[`${JSON.stringify(GLUE_MODULE)}: glue`, ...others.map(({ name }, i) => `${JSON.stringify(name)}: m${i}`)].join(', ')} };`,
-    '',
-  ].join('\n'));
+  writeFileSync(join(pkg, build.glue), independentOfTestGlobals(glue));
 }
 for (const file of snippets) copyFileSync(join(root, 'js', file), join(pkg, copyName(file)));
+
+/** Replaces `pattern` in `text`, which must match exactly `times` times: a wasm-bindgen that
+ * writes its glue differently fails the build here rather than shipping the old behaviour. */
+function replaceExactly(text, pattern, replacement, times, why) {
+  const found = text.split(pattern).length - 1;
+  if (found !== times) throw new Error(`the glue has ${found} of ${JSON.stringify(pattern)}, expected ${times} (${why})`);
+  return text.replaceAll(pattern, replacement);
+}
+
+/** The glue, loading and settling calls whatever a test runner does to the globals:
+ * - The futures queue (js-sys's) runs through the global `queueMicrotask` when there is one, looked
+ *   up at each call; Jest's default fake timers replace it and hold its callbacks until the
+ *   clock moves, and one held callback leaves the queue waiting for good, even with real timers
+ *   back. Told there is none, the queue uses its own fallback, `then` on a resolved promise,
+ *   which no fake clock touches.
+ * - TextDecoder and TextEncoder, which the glue makes when it is evaluated, come from
+ *   text-codecs.mjs: made on first use from the runtime's (Jest's jsdom environment has none;
+ *   then Buffer). */
+function independentOfTestGlobals(text) {
+  const out = replaceExactly(text, 'const ret = arg0.queueMicrotask;', 'const ret = undefined; // the futures queue uses Promise#then (scripts/assemble-pkg.mjs)', 1, 'the futures queue');
+  if (/^import .*Text(De|En)coder/m.test(out)) throw new Error('the glue imports TextDecoder or TextEncoder already');
+  return `import { TextDecoder, TextEncoder } from './text-codecs.mjs';\n${out}`;
+}
 
 // The .wasm as base64 inside JavaScript, for the entries used where a file read from beside a
 // module does not travel (Node, and every server bundler's output). Written once, as CommonJS:
@@ -80,7 +79,7 @@ for (const file of snippets) copyFileSync(join(root, 'js', file), join(pkg, copy
 const inline = [
   `const BASE64 = '${readFileSync(join(pkg, WASM)).toString('base64')}';`,
   'function wasmBytes() {',
-  "  if (typeof Buffer === 'function') return Buffer.from(BASE64, 'base64');",
+  "  if (typeof globalThis.Buffer === 'function') return globalThis.Buffer.from(BASE64, 'base64');",
   '  const text = atob(BASE64);',
   '  const bytes = new Uint8Array(text.length);',
   '  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);',
@@ -104,7 +103,7 @@ if (defined.sort().join() !== [...CLASSES].sort().join()) throw new Error(`js/er
 writeFileSync(join(pkg, 'classes.mjs'), `// Generated by scripts/assemble-pkg.mjs: the error classes, which every entry exports.\nexport { ${CLASSES.join(', ')} } from './errors.mjs';\n`);
 
 // One small loader per runtime; node.mjs gets the class list where its marker is.
-const entries = ['api.mjs', 'node.cjs', 'node.mjs', 'browser.mjs', 'workerd.mjs', 'edge-light.mjs', 'deno.mjs', 'index.mjs'];
+const entries = ['api.mjs', 'text-codecs.mjs', 'node.cjs', 'node.mjs', 'browser.mjs', 'browser.cjs', 'workerd.mjs', 'edge-light.mjs', 'deno.mjs', 'index.mjs'];
 for (const entry of entries) {
   const text = readFileSync(join(root, 'js', 'entries', entry), 'utf8');
   writeFileSync(join(pkg, entry), text.replace('/* @classes */', CLASSES.join(', ')));
@@ -112,7 +111,7 @@ for (const entry of entries) {
 
 // The same glue and classes, and the ES entries' loader, as one CommonJS file for node.cjs, so
 // Node 18 (no require(esm)) works and `require` never loads an ES module.
-writeFileSync(join(pkg, 'core-entry.mjs'), `export * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\nexport * as build from './${FULL.wasmModule}';\n`);
+writeFileSync(join(pkg, 'core-entry.mjs'), "export * from './glue.mjs';\nexport * as glue from './glue.mjs';\nexport * from './errors.mjs';\nexport * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\n");
 buildSync({ entryPoints: [join(pkg, 'core-entry.mjs')], bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', outfile: join(pkg, 'core.cjs'), logLevel: 'warning' });
 rmSync(join(pkg, 'core-entry.mjs'));
 
@@ -172,6 +171,9 @@ const manifest = {
   bin: { outboundsync: 'bin/outboundsync.cjs' },
   main: './node.cjs',
   module: './index.mjs',
+  // For bundlers that read the fields and not `exports` (Parcel 2 by default): a page's build
+  // takes the entry that fetches the .wasm in place of `module`'s, which carries its base64 copy.
+  browser: { './index.mjs': './browser.mjs' },
   types: './index.d.ts',
   // Order matters: wrangler and Next.js also match `browser`, so their conditions come first.
   exports: {
@@ -183,7 +185,8 @@ const manifest = {
         import: esm('./node.mjs'),
         require: { types: './index.d.ts', default: './node.cjs' },
       },
-      browser: esm('./browser.mjs'),
+      // `require` under `browser`: Jest's jsdom environment, which is CommonJS.
+      browser: { require: { types: './index.d.ts', default: './browser.cjs' }, ...esm('./browser.mjs') },
       import: esm('./index.mjs'),
       require: { types: './index.d.ts', default: './node.cjs' },
       default: esm('./index.mjs'),
@@ -198,7 +201,7 @@ const manifest = {
   // Only `outboundsync/vite` uses Vite, as the plugin of the user's own Vite.
   peerDependencies: { vite: '>=5' },
   peerDependenciesMeta: { vite: { optional: true } },
-  files: ['bin/', ...entries, 'classes.mjs', ...BUILDS.flatMap((b) => [b.glue, b.wasmModule, `${b.name}_bg.wasm`]), 'wasm-inline.cjs', ...[...snippets].map(copyName), 'core.cjs', ...BUNDLER_FILES, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
+  files: ['bin/', ...entries, 'classes.mjs', ...BUILDS.flatMap((b) => [b.glue, `${b.name}_bg.wasm`]), 'wasm-inline.cjs', ...[...snippets].map(copyName), 'core.cjs', ...BUNDLER_FILES, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
   sideEffects: false,
 };
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

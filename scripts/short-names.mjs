@@ -1,138 +1,57 @@
 #!/usr/bin/env node
-// Shortens the names by which the .wasm and wasm-bindgen's glue find each other, in both files
-// of build/bindgen/ before scripts/assemble-pkg.mjs reads them. wasm-bindgen names every import
-// `__wbg_<name>_<16 hex digits>` and every closure shim after its full Rust type: about 4 KB of
-// the .wasm that only these two files ever read. Imports become `$0`, `$1`, ... (the glue's
-// function of that name), exports the glue calls as `wasm.<name>` become `_0`, `_1`, ...;
-// `memory`, `__wbindgen_start` (the loaders use them), the glue's own exports and exports the
-// glue never calls keep their names. The module the glue's functions are imported from,
-// `./<the glue's file name>` in each of the hundred imports, becomes `g` (GLUE_MODULE in
-// assemble-pkg, which hands it the glue).
+// Shortens the names by which the .wasm and wasm-bindgen's glue find each other: about 4 KB of
+// the .wasm that only these two files read (wasm-bindgen names every import
+// `__wbg_<name>_<16 hex digits>` and every closure shim after its full Rust type). binaryen's
+// `wasm-opt --minify-imports-and-exports-and-modules` renames them in the .wasm (every import
+// from one module, `a`) and prints the map; this script only follows the map in the glue:
+//   - `wasm.<export>` becomes `wasm.<short>` (and `startWasm()` calls the start function, if any,
+//     by its short name, since the loaders cannot know it);
+//   - each glue function the .wasm imports, `__wbg_<name>_<hash>`, becomes `<name>$<short>`: a
+//     stack trace through the glue still names it, without the hash;
+//   - `wasmImports`, appended to the glue, is the import object: `{ a: { <short>: <function> } }`,
+//     from the glue or a snippet (js/errors.js) the .wasm imports directly.
+// Run on wasm-pack's output, before other wasm-opt passes strip the target features this one
+// reads. A function of the two files alone, so each build runs it once on its own pair:
 //   node scripts/short-names.mjs build/bindgen/outboundsync_core_bg.wasm build/bindgen/outboundsync_core_bg.js
 import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 
 const [wasmPath, gluePath] = process.argv.slice(2);
-const GLUE_MODULE = `./${basename(gluePath)}`;
-const SHORT_MODULE = 'g';
-const KEEP = new Set(['memory', '__wbindgen_start']);
-const bytes = readFileSync(wasmPath);
+if (!wasmPath || !gluePath) throw new Error('usage: node scripts/short-names.mjs WASM GLUE');
+const wasmOpt = fileURLToPath(new URL('../node_modules/.bin/wasm-opt', import.meta.url));
+const before = readFileSync(wasmPath).length;
+const map = JSON.parse(execFileSync(wasmOpt, [wasmPath, '--minify-imports-and-exports-and-modules', '-o', wasmPath], { encoding: 'utf8' }));
+const [module] = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map((i) => i.module));
 let glue = readFileSync(gluePath, 'utf8');
 
-function reader(buf, pos) {
-  const r = {
-    pos,
-    byte: () => buf[r.pos++],
-    u32() {
-      let result = 0;
-      let shift = 0;
-      for (;;) {
-        const b = buf[r.pos++];
-        result += (b & 0x7f) * 2 ** shift;
-        if (!(b & 0x80)) return result;
-        shift += 7;
-      }
-    },
-    name() {
-      const length = r.u32();
-      const text = buf.toString('utf8', r.pos, r.pos + length);
-      r.pos += length;
-      return text;
-    },
-    limits() {
-      const flags = r.byte();
-      r.u32();
-      if (flags & 1) r.u32();
-    },
-  };
-  return r;
-}
+// The glue reaches the .wasm's exports only as `wasm.<name>`.
+const exported = new Map(map.exports);
+glue = glue.replace(/(?<![\w$.])wasm\.([\w$]+)/g, (whole, name) => (exported.has(name) ? `wasm.${exported.get(name)}` : whole));
 
-function u32(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
-}
-
-const name = (text) => {
-  const encoded = Buffer.from(text, 'utf8');
-  return Buffer.concat([u32(encoded.length), encoded]);
-};
-/** Every mention of `identifier` as a whole word. */
-const word = (identifier) => new RegExp(`(?<![\\w$])${identifier.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-const count = (text, identifier) => (text.match(word(identifier)) ?? []).length;
-
-/** The import section with the glue's names shortened, renaming the glue's functions to match. */
-function imports(body) {
-  const r = reader(body, 0);
-  const parts = [u32(r.u32())];
-  let next = 0;
-  const total = body.length;
-  while (r.pos < total) {
-    let module = r.name();
-    let field = r.name();
-    const descStart = r.pos;
-    const kind = r.byte();
-    if (kind === 0) r.u32();
-    else if (kind === 1) { r.byte(); r.limits(); }
-    else if (kind === 2) r.limits();
-    else if (kind === 3) { r.byte(); r.byte(); }
-    else if (kind === 4) { r.byte(); r.u32(); }
-    else throw new Error(`import kind ${kind}`);
-    const declaration = `export function ${field}(`;
-    if (module === GLUE_MODULE && kind === 0 && glue.includes(declaration)) {
-      const short = `$${(next++).toString(36)}`;
-      if (count(glue, field) === 1) glue = glue.replace(declaration, `export function ${short}(`);
-      else glue += `export { ${field} as ${short} };\n`;
-      field = short;
-    }
-    if (module === GLUE_MODULE) module = SHORT_MODULE;
-    parts.push(name(module), name(field), body.subarray(descStart, r.pos));
-  }
-  return Buffer.concat(parts);
-}
-
-/** The export section with the names the glue calls as `wasm.<name>` shortened, in the glue too. */
-function exports(body) {
-  const r = reader(body, 0);
-  const parts = [u32(r.u32())];
-  let next = 0;
-  while (r.pos < body.length) {
-    let exported = r.name();
-    const descStart = r.pos;
-    r.byte();
-    r.u32();
-    // Called by the glue, and not a name the glue itself exports: every mention of it in the
-    // glue (the call, and the local wrapper wasm-bindgen gives a closure shim the same name)
-    // is renamed.
-    const exportedByGlue = new RegExp(`export (function|const|let|class) ${exported}(?![\\w$])|export \\{[^}]*(?<![\\w$])${exported}(?![\\w$])`).test(glue);
-    if (!KEEP.has(exported) && glue.includes(`wasm.${exported}`) && !exportedByGlue) {
-      const short = `_${(next++).toString(36)}`;
-      glue = glue.replace(word(exported), short);
-      exported = short;
-    }
-    parts.push(name(exported), body.subarray(descStart, r.pos));
-  }
-  return Buffer.concat(parts);
-}
-
-const out = [bytes.subarray(0, 8)];
-const r = reader(bytes, 8);
-while (r.pos < bytes.length) {
-  const id = r.byte();
-  const size = r.u32();
-  const body = bytes.subarray(r.pos, r.pos + size);
-  r.pos += size;
-  const rewritten = id === 2 ? imports(body) : id === 7 ? exports(body) : body;
-  out.push(Buffer.from([id]), u32(rewritten.length), rewritten);
-}
-const wasm = Buffer.concat(out);
-new WebAssembly.Module(wasm); // still a valid module
-writeFileSync(wasmPath, wasm);
+// The import object. The glue's module is wasm-bindgen's `./<name>_bg.js`; any other is a
+// snippet, imported here under a local name.
+const GLUE_MODULE = `./${basename(gluePath)}`;
+const snippets = [...new Set(map.imports.map(([from]) => from).filter((from) => from !== GLUE_MODULE))];
+const word = (name) => new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+const entries = map.imports.map(([from, name, short]) => {
+  if (from !== GLUE_MODULE) return `${short}: __snippet${snippets.indexOf(from)}.${name}`;
+  const declaration = `export function ${name}(`;
+  if (!glue.includes(declaration)) throw new Error(`the .wasm imports ${name}, which the glue does not define`);
+  const local = `${name.replace(/^__wbg_/, '').replace(/_[0-9a-f]{16}$/, '')}$${short}`;
+  glue = glue.replace(declaration, `function ${name}(`).replace(word(name), () => local);
+  return `${short}: ${local}`;
+});
+const start = exported.get('__wbindgen_start');
+glue = [
+  ...snippets.map((from, i) => `import * as __snippet${i} from ${JSON.stringify(from)};`),
+  glue.trimEnd(),
+  '',
+  '// Written by scripts/short-names.mjs from the names wasm-opt gave the imports and exports.',
+  `export const wasmImports = { ${JSON.stringify(module ?? 'a')}: { ${entries.join(', ')} } };`,
+  `export function startWasm() {${start ? ` wasm.${start}();` : ''} }`,
+  '',
+].join('\n');
 writeFileSync(gluePath, glue);
-console.log(`short-names: ${bytes.length} -> ${wasm.length} bytes`);
+console.log(`short-names: ${before} -> ${readFileSync(wasmPath).length} bytes`);

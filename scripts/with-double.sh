@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${OUTBOUNDSYNC_TEST_BASE_URL:-}" ]; then
-  curl -fsS -X POST "$OUTBOUNDSYNC_TEST_BASE_URL/__double/reset" >/dev/null
+  node -e 'fetch(`${process.argv[1]}/__double/reset`, { method: "POST" }).then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); })' "$OUTBOUNDSYNC_TEST_BASE_URL"
   exec "$@"
 fi
 log=$(mktemp)

@@ -12,7 +12,7 @@ pub mod request;
 /// Bodies: reading them, the documented result as serde types, its field checks.
 pub mod body;
 
-/// Errors: the error value, codes and classes, every sentence users read.
+/// Errors: the error value, codes and classes, the sentences of its messages.
 pub mod errors;
 
 /// The cache (`cacheTtlMs`) and the shared store (`cacheStore`).

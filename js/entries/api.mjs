@@ -3,24 +3,25 @@
 import { loadError } from './errors.mjs';
 
 /**
- * `build` is one build's module (wasm-full.mjs or wasm-browser.mjs, written by
- * scripts/assemble-pkg.mjs): its glue, and the imports its .wasm is instantiated with.
- * `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
- * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader`, and the next
+ * `glue` is one build's wasm-bindgen glue module: glue.mjs (the full build) or glue-browser.mjs
+ * (the browser build, without the `fleet` feature); it carries the imports its .wasm is
+ * instantiated with (`wasmImports`). `instantiate(imports)` returns a WebAssembly.Instance, or a promise of one. Whatever it throws
+ * rejects the call as `wasm_load_failed`, in the words errors.js has for `loader` (a name, or a
+ * function that returns one when the load fails), and the next
  * call tries again (a page's network may come back).
  */
-export function createApi({ glue, imports }, instantiate, loader) {
+export function createApi(glue, instantiate, loader) {
   let ready;
   const init = () => {
     ready ??= Promise.resolve()
-      .then(() => instantiate(imports))
+      .then(() => instantiate(glue.wasmImports))
       .then((instance) => {
         glue.__wbg_set_wasm(instance.exports);
-        instance.exports.__wbindgen_start?.();
+        glue.startWasm();
       })
       .catch((err) => {
         ready = undefined;
-        throw loadError(loader, err);
+        throw loadError(typeof loader === 'function' ? loader() : loader, err);
       });
     return ready;
   };

@@ -5,7 +5,7 @@
 // browser.mjs, which fetches the .wasm instead.
 import inline from './wasm-inline.cjs';
 import { createApi } from './api.mjs';
-import * as build from './wasm-full.mjs';
+import * as glue from './glue.mjs';
 
 export * from './classes.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(build, async (imports) => (await WebAssembly.instantiate(inline.wasmBytes(), imports)).instance, 'inline');
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(glue, async (imports) => (await WebAssembly.instantiate(inline.wasmBytes(), imports)).instance, 'inline');

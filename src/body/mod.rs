@@ -1,14 +1,18 @@
 //! Reading response bodies with serde_json: the 200 body read into the model
 //! (`OutboundSyncMe`), with an error that names the first bad field's path
-//! (`connections[3].id`, from the trail `check.rs`'s readers keep) and, when it had exactly the
-//! documented fields, a note that JavaScript may parse it itself; error bodies down to their
-//! `message`.
+//! (`connections[3].id`, from the trail the readers keep: `trail.rs`) and, when it had exactly
+//! the documented fields, a note that JavaScript may parse it itself; error bodies down to their
+//! `message`. The readers: `check.rs` (objects, arrays, error bodies), `scalar.rs` (strings,
+//! ids), `keyed.rs` (an object's keys).
 
 use serde::Deserialize;
 use serde_json::error::Category;
 
 pub mod check;
+mod keyed;
 pub mod model;
+pub mod scalar;
+mod trail;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js_result;
@@ -16,8 +20,9 @@ pub mod js_result;
 use crate::errors::messages;
 use crate::errors::text;
 use crate::errors::{ClientError, ErrorCode};
-use check::{Reading, WholeBody};
+use check::WholeBody;
 use model::OutboundSyncMe;
+use trail::{Reading, Trail};
 
 /// Server text quoted in an error is cut to this many characters.
 const MAX_SERVER_MESSAGE_CHARS: usize = 300;
@@ -35,35 +40,79 @@ pub enum CheckedBody {
 /// Checked first without copying its text; only a body that is not exact is read again into
 /// the model (the same readers, keeping the text).
 pub fn decode_me(bytes: &[u8]) -> Result<CheckedBody, ClientError> {
-    if read(bytes, Reading::Check)?.1 {
-        return Ok(CheckedBody::Exact);
+    match check_only(bytes)? {
+        Checked::Exact => Ok(CheckedBody::Exact),
+        Checked::NotExact => read_me(bytes).map(CheckedBody::Read),
     }
-    read_me(bytes).map(CheckedBody::Read)
 }
 
 /// The documented fields of a 200 body; unknown fields are dropped, absent nullable fields
 /// read as `null`.
 pub fn read_me(bytes: &[u8]) -> Result<OutboundSyncMe, ClientError> {
-    read(bytes, Reading::Model).map(|(me, _)| me)
+    read::<Model>(bytes)
 }
 
-/// The model (its strings empty for `Reading::Check`), and whether the body had exactly the
-/// documented fields.
-fn read(bytes: &[u8], reading: Reading) -> Result<(OutboundSyncMe, bool), ClientError> {
+/// What a read that only checks learns of a body that is the documented JSON. It holds no
+/// model: the one such a read builds has its text and lists left empty, and `read` drops it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Checked {
+    /// Each documented field exactly once and nothing else.
+    Exact,
+    /// The documented fields among others, or without absent nullable ones.
+    NotExact,
+}
+
+fn check_only(bytes: &[u8]) -> Result<Checked, ClientError> {
+    read::<CheckOnly>(bytes)
+}
+
+/// What a read of a 200 body gives back: the model, or only what checking it learnt.
+trait Outcome {
+    type Out;
+    const READING: Reading;
+    fn out(read: OutboundSyncMe, trail: &Trail) -> Self::Out;
+}
+
+struct Model;
+
+impl Outcome for Model {
+    type Out = OutboundSyncMe;
+    const READING: Reading = Reading::Model;
+    fn out(me: OutboundSyncMe, _: &Trail) -> OutboundSyncMe {
+        me
+    }
+}
+
+struct CheckOnly;
+
+impl Outcome for CheckOnly {
+    type Out = Checked;
+    const READING: Reading = Reading::Check;
+    fn out(_hollow: OutboundSyncMe, trail: &Trail) -> Checked {
+        if trail.exact {
+            Checked::Exact
+        } else {
+            Checked::NotExact
+        }
+    }
+}
+
+/// One read of a 200 body through the checks.
+fn read<O: Outcome>(bytes: &[u8]) -> Result<O::Out, ClientError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let (read, trail) = check::traced(reading, || WholeBody::<OutboundSyncMe>::deserialize(&mut de));
+    let (read, trail) = trail::traced(O::READING, || WholeBody::<OutboundSyncMe>::deserialize(&mut de));
     let me = match read {
         Ok(WholeBody(me)) => me,
         Err(err) => return Err(refused(bytes, &trail, &err)),
     };
     de.end().map_err(|_| invalid_response(not_json(bytes)))?;
-    Ok((me, trail.exact))
+    Ok(O::out(me, &trail))
 }
 
 /// Out of line: a call with a good body never runs (so never compiles) it.
 #[cold]
 #[inline(never)]
-fn refused(bytes: &[u8], trail: &check::Trail, err: &serde_json::Error) -> ClientError {
+fn refused(bytes: &[u8], trail: &Trail, err: &serde_json::Error) -> ClientError {
     let detail = match err.classify() {
         Category::Data => field_problem(&trail.path(), err),
         Category::Syntax | Category::Eof | Category::Io => not_json(bytes).to_owned(),
@@ -88,7 +137,7 @@ pub(crate) fn invalid_response(detail: &str) -> ClientError {
     error
 }
 
-/// `path` is the trail's (`.` for the body itself). The checks in `check.rs` write
+/// `path` is the trail's (`.` for the body itself). The checks in `check.rs` and `scalar.rs` write
 /// what follows the path; the two problems derived structs report themselves are serde's
 /// `missing field` and `duplicate field`, which name the field inside the path's object.
 fn field_problem(path: &str, error: &serde_json::Error) -> String {

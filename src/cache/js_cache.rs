@@ -100,7 +100,8 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
             },
         };
         let _waiter = Waiter::join(&slot, &flight);
-        match wait(&flight, signal, !started).await {
+        let alive = || log.write(Level::Debug, || log::shared_alive(hint.as_deref()));
+        match wait(&flight, signal, (!started).then_some(&alive as &dyn Fn())).await {
             Waited::Done => {
                 let outcome = flight.outcome.borrow().clone();
                 return outcome.unwrap_or_else(|| Err(attempt::aborted(config, 0).into()));
@@ -168,9 +169,10 @@ enum Waited {
     Lost,
 }
 
-/// Waits for the flight's outcome, checking its heartbeat each `CHECK_MS` when `check` (the
-/// call that started it runs in its context, and needs no check).
-async fn wait(flight: &Flight, signal: Option<&AbortSignal>, check: bool) -> Waited {
+/// Waits for the flight's outcome, checking its heartbeat each `CHECK_MS` when given `alive`,
+/// called at each check that finds it beating (the call that started it runs in its context,
+/// and needs no check).
+async fn wait(flight: &Flight, signal: Option<&AbortSignal>, alive: Option<&dyn Fn()>) -> Waited {
     let mut beats = flight.beats.get();
     loop {
         let deadline = Deadline::start(CHECK_MS, signal, None);
@@ -180,8 +182,13 @@ async fn wait(flight: &Flight, signal: Option<&AbortSignal>, check: bool) -> Wai
         }
         match deadline.stop() {
             Some(Stop::Aborted) => return Waited::Aborted,
-            Some(Stop::Elapsed) if check && flight.beats.get() == beats => return Waited::Lost,
-            _ => beats = flight.beats.get(),
+            Some(Stop::Elapsed) if alive.is_some() && flight.beats.get() == beats => return Waited::Lost,
+            stop => {
+                if let (Some(Stop::Elapsed), Some(alive)) = (stop, alive) {
+                    alive();
+                }
+                beats = flight.beats.get();
+            }
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Every sentence a user can read in an error. Each says what happened and what fixes it.
+//! The sentences of the errors the core raises. Each says what happened and what fixes it. The
+//! reason inside some is worded by the check that found it (`options/base_url.rs`, `body/`); the
+//! loader's errors are js/errors.js's, the log lines `log/lines.rs`'s.
 //! No function here takes the key: what cannot reach this module cannot leak through it.
 
 const KEYS_PAGE: &str = "OutboundSync under Connected Accounts → API keys";
@@ -192,6 +194,37 @@ pub fn network_error(origin: &str, detail: Option<&str>, attempts: u32) -> Strin
     .concat()
 }
 
+/// A success status whose body was cut off: not "before any response", since one came.
+pub fn body_unreadable(origin: &str, status: u16, detail: Option<&str>, attempts: u32) -> String {
+    let detail = detail.map(|d| [" (", d, ")"].concat()).unwrap_or_default();
+    [
+        "OutboundSync answered HTTP ",
+        &status.to_string(),
+        " at ",
+        origin,
+        " but its body could not be read",
+        &detail,
+        " ",
+        &after_attempts(attempts),
+        ": the connection failed while the body was coming in. Check the network, and try again.",
+    ]
+    .concat()
+}
+
+/// A success status whose `Response` had been read before the call got it: a test's mock.
+pub fn body_already_read(origin: &str, status: u16, attempts: u32) -> String {
+    [
+        "OutboundSync answered HTTP ",
+        &status.to_string(),
+        " at ",
+        origin,
+        " but the Response's body had been read already ",
+        &after_attempts(attempts),
+        ": a fetch gave back a Response that was used before. A mock fetch must return a new Response for each call (jest.fn(async () => new Response(body)), not mockResolvedValue(new Response(body))).",
+    ]
+    .concat()
+}
+
 pub fn timeout(timeout_ms: f64, attempts: u32) -> String {
     [
         "The OutboundSync request timed out: no complete answer within timeoutMs = ",
@@ -223,58 +256,67 @@ fn seconds_text(seconds: f64) -> String {
     }
 }
 
-/// A number as messages and log lines show it: as JavaScript writes it when it is whole,
-/// `NaN` or infinite, and otherwise to 15 significant digits (6 in exponent form, below
-/// 1e-15 and from 1e19 up). Core's float formatting would cost about 8 KB of wasm for what
-/// only these numbers need.
+/// A number as messages and log lines show it: exactly as JavaScript's `String(n)` writes it.
+/// In wasm the engine writes it (core's shortest float formatting, which `written_as_js` uses,
+/// would add 10.9 KB to the .wasm); native builds (the tests) use `written_as_js`, which
+/// tests/numbers.rs compares with the engine's `String(n)`.
 pub fn number(n: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js::string(n);
+    #[cfg(not(target_arch = "wasm32"))]
+    written_as_js(n)
+}
+
+#[cfg(target_arch = "wasm32")]
+mod js {
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// The global `String`, called as a function: ECMAScript's Number::toString.
+        #[wasm_bindgen(js_name = String)]
+        pub fn string(n: f64) -> String;
+    }
+}
+
+/// `n` as ECMAScript's Number::toString (base 10) writes it: the fewest digits that read back as
+/// `n` (as many as Rust's `{:e}` writes), the closest such to `n`, laid out as JavaScript does:
+/// plain up to 21 digits before the point and 6 zeros after it, exponent form with a sign beyond.
+pub fn written_as_js(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();
     }
-    let sign = if n < 0.0 { "-" } else { "" };
-    let a = n.abs();
-    if a.is_infinite() {
-        return [sign, "Infinity"].concat();
+    if n == 0.0 {
+        return "0".into(); // -0 too
     }
-    if a < 1e19 {
-        let fixed = fixed(a, 15);
-        if fixed != "0" || a == 0.0 {
-            return if fixed == "0" { fixed } else { [sign, &fixed].concat() };
-        }
+    if n < 0.0 {
+        return ["-", &written_as_js(-n)].concat();
     }
-    // Exponent form: the mantissa brought into [1, 10) by steps of 10.
-    let (mut m, mut e) = (a, 0i32);
-    while m >= 10.0 {
-        m /= 10.0;
-        e += 1;
+    if n.is_infinite() {
+        return "Infinity".into();
     }
-    while m < 1.0 {
-        m *= 10.0;
-        e -= 1;
+    // How many digits the shortest round trip takes (`{:e}`); then those digits as the closest
+    // decimal of that length (`{:.*e}` rounds exactly), which JavaScript picks where `{:e}`'s
+    // may differ in the last digit.
+    let length = format!("{n:e}").split('e').next().map_or(1, |mantissa| mantissa.replace('.', "").len());
+    let closest = format!("{n:.*e}", length.saturating_sub(1));
+    let (mantissa, exponent) = closest.split_once('e').unwrap_or((&closest, "0"));
+    let digits = mantissa.replace('.', "");
+    let k = digits.len() as i32;
+    // `n` is 0.digits × 10^point.
+    let point = exponent.parse::<i32>().unwrap_or(0) + 1;
+    let zeros = |count: i32| "0".repeat(count.max(0) as usize);
+    if k <= point && point <= 21 {
+        [digits.as_str(), &zeros(point - k)].concat()
+    } else if 0 < point && point <= 21 {
+        let (whole, fraction) = digits.split_at(point as usize);
+        [whole, ".", fraction].concat()
+    } else if -6 < point && point <= 0 {
+        ["0.", &zeros(-point), &digits].concat()
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let power = point - 1;
+        let sign = if power < 0 { "-" } else { "+" };
+        [first, if rest.is_empty() { "" } else { "." }, rest, "e", sign, &power.unsigned_abs().to_string()].concat()
     }
-    let exponent = if e < 0 { ["-", &e.unsigned_abs().to_string()].concat() } else { ["+", &e.to_string()].concat() };
-    [sign, &fixed(m, 6), "e", &exponent].concat()
-}
-
-/// `a` (finite, at least 0, below 1e19) to `digits` significant digits, trailing zeros dropped.
-fn fixed(a: f64, digits: u32) -> String {
-    let mut whole = a.trunc() as u64;
-    let shown = if whole == 0 { 0 } else { whole.ilog10() + 1 };
-    let decimals = digits.saturating_sub(shown);
-    let scale = 10u64.pow(decimals);
-    let mut part = ((a - a.trunc()) * scale as f64).round() as u64;
-    if part >= scale {
-        whole += 1;
-        part -= scale;
-    }
-    let mut text = whole.to_string();
-    if part > 0 {
-        let digits = part.to_string();
-        text.push('.');
-        text.extend(core::iter::repeat_n('0', decimals as usize - digits.len()));
-        text.push_str(digits.trim_end_matches('0'));
-    }
-    text
 }
 
 fn quoted(server_message: Option<&str>) -> String {
@@ -321,8 +363,10 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_written_as_javascript_writes_them_without_core_float_formatting() {
-        let cases: [(f64, &str); 20] = [
+    fn numbers_are_written_as_javascript_writes_them() {
+        // What String(n) gives in V8, SpiderMonkey and JavaScriptCore (tests/numbers.rs compares
+        // every case with the engine it runs in).
+        let cases: [(f64, &str); 30] = [
             (0.0, "0"),
             (-0.0, "0"),
             (42.0, "42"),
@@ -331,26 +375,33 @@ mod tests {
             (2_147_483_647.0, "2147483647"),
             (1.5, "1.5"),
             (0.1, "0.1"),
-            (0.3, "0.3"),
+            (0.1 + 0.2, "0.30000000000000004"),
             (-0.25, "-0.25"),
             (2.0000001, "2.0000001"),
             (123_456.789, "123456.789"),
-            (1e-7, "0.0000001"),
+            (1e-7, "1e-7"),
+            (0.000_001, "0.000001"),
+            (1.23456789123e-7, "1.23456789123e-7"),
+            (5e-16, "5e-16"),
+            (9.9999999e20, "999999990000000000000"),
             (9_007_199_254_740_993.0, "9007199254740992"),
             (1e21, "1e+21"),
-            (1e300, "1e+300"),
+            (1.5e300, "1.5e+300"),
             (-1e-20, "-1e-20"),
+            (0.999_999_999_999_999_9, "0.9999999999999999"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::EPSILON, "2.220446049250313e-16"),
+            (1_394_865_425_023_536.2, "1394865425023536.2"),
             (f64::NAN, "NaN"),
             (f64::INFINITY, "Infinity"),
             (f64::NEG_INFINITY, "-Infinity"),
         ];
         for (n, text) in cases {
+            assert_eq!(written_as_js(n), text, "{n:e}");
             assert_eq!(number(n), text, "{n:e}");
         }
-        assert_eq!(number(0.999_999_999_999_999_9), "1");
-        assert_eq!(number(f64::MIN_POSITIVE), "2.22507e-308");
-        assert_eq!(number(5e-324), "4.94066e-324");
-        assert_eq!(number(f64::MAX), "1.79769e+308");
     }
 
     #[test]

@@ -91,6 +91,11 @@ pub fn shared(key_hint: Option<&str>) -> String {
     format!("{PREFIX}sharing the request in flight for {}", shown(key_hint))
 }
 
+/// Debug: a call sharing a request checked it (each second) and found it still running.
+pub fn shared_alive(key_hint: Option<&str>) -> String {
+    format!("{PREFIX}the shared request for {} is still running; waiting on it", shown(key_hint))
+}
+
 /// Info: the request a call shared was cancelled under it (its starter's request ended, in
 /// workerd), so the call sends its own.
 pub fn shared_lost(key_hint: Option<&str>) -> String {
@@ -182,6 +187,7 @@ mod tests {
         assert!(store_failed(StoreFailure::TimedOut(1000.0)).contains("did not answer within 1000 ms"), "{}", store_failed(StoreFailure::TimedOut(1000.0)));
         assert!(store_failed(StoreFailure::Threw).contains("threw or rejected") && store_failed(StoreFailure::Threw).contains("not shown"));
         assert!(store_invalid(None).contains("ignored and replaced"));
+        assert_eq!(shared_alive(Some("osapi_…0001")), "[outboundsync] the shared request for osapi_…0001 is still running; waiting on it");
         assert!(ignored_variable(Some("verbose")).contains("OUTBOUNDSYNC_LOG is \"verbose\""));
     }
 }

@@ -19,16 +19,28 @@ const MAX_DETAIL_CHARS: usize = 120;
 pub enum Outcome {
     Response {
         status: u16,
-        /// Empty for redirects, whose bodies are never read.
+        /// Empty for redirects, whose bodies are never read, and for a body that could not be.
         body: Vec<u8>,
         request_id: Option<String>,
         retry_after: Option<String>,
+        /// Why the body could not be read, if it could not: the status still says what happened.
+        unread: Option<Unread>,
     },
     /// fetch (or reading the body) rejected. `detail` is the error's own description, raw.
     NetworkFailure {
         detail: Option<String>,
     },
     TimedOut,
+}
+
+/// Why a response's body could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unread {
+    /// The `Response` had been read before the attempt got it: no fetch returns one, but a mock
+    /// that hands one `Response` to every call does.
+    AlreadyRead,
+    /// Reading it failed (the connection closed mid-body). `detail` is the error's own description, raw.
+    Failed { detail: Option<String> },
 }
 
 #[derive(Debug, PartialEq)]
@@ -47,7 +59,7 @@ pub enum Step {
 /// time (for `Retry-After` dates); `jitter` is random in [0, 1).
 pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
     let invalid = match &outcome {
-        Outcome::Response { status, body, .. } if status::is_success(*status) => match body::decode_me(body) {
+        Outcome::Response { status, body, unread: None, .. } if status::is_success(*status) => match body::decode_me(body) {
             Ok(me) => return Step::Done(me),
             Err(err) => Some(err),
         },
@@ -63,10 +75,25 @@ pub fn settle(outcome: Outcome, config: &Config, attempts: u32, now_ms: f64, jit
 #[inline(never)]
 fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attempts: u32, now_ms: f64, jitter: f64) -> Step {
     let mut error = match outcome {
-        Outcome::Response { status, body, request_id, retry_after } => {
+        Outcome::Response { status, body, request_id, retry_after, unread } => {
             // Server text, like a message: a confused server could echo the key in it.
             let request_id = request_id.map(|id| config.key.redact(id));
             if let Some(mut err) = invalid {
+                err.status = Some(status);
+                err.request_id = request_id;
+                err
+            } else if let (true, Some(unread)) = (status::is_success(status), unread) {
+                // A success without its body is no result: the connection failed while it came
+                // (retried as any network failure), or a mock reused its Response. Any other
+                // status means what it says without a body.
+                let message = match unread {
+                    Unread::AlreadyRead => messages::body_already_read(config.origin(), status, attempts),
+                    Unread::Failed { detail } => {
+                        let detail = detail.and_then(|d| text::clean(&config.key.redact(d), MAX_DETAIL_CHARS));
+                        messages::body_unreadable(config.origin(), status, detail.as_deref(), attempts)
+                    }
+                };
+                let mut err = ClientError::new(ErrorCode::NetworkError, message);
                 err.status = Some(status);
                 err.request_id = request_id;
                 err
@@ -127,7 +154,7 @@ mod tests {
     }
 
     fn response(status: u16, body: &str, retry_after: Option<&str>) -> Outcome {
-        Outcome::Response { status, body: body.into(), request_id: Some("req_9".into()), retry_after: retry_after.map(Into::into) }
+        Outcome::Response { status, body: body.into(), request_id: Some("req_9".into()), retry_after: retry_after.map(Into::into), unread: None }
     }
 
     fn failure(step: Step) -> ClientError {
@@ -203,7 +230,7 @@ mod tests {
 
     #[test]
     fn a_request_id_echoing_the_key_is_redacted() {
-        let echoed = Outcome::Response { status: 500, body: Vec::new(), request_id: Some(format!("id-{KEY}")), retry_after: None };
+        let echoed = Outcome::Response { status: 500, body: Vec::new(), request_id: Some(format!("id-{KEY}")), retry_after: None, unread: None };
         let err = failure(settle(echoed, &config(0.0), 1, 0.0, 0.0));
         assert_eq!(err.request_id.as_deref(), Some("id-[redacted]"));
     }
@@ -214,6 +241,37 @@ mod tests {
         assert_eq!(err.code, ErrorCode::NetworkError);
         assert!(err.message.contains("ECONNREFUSED"));
         assert!(!err.message.contains(KEY));
+    }
+
+    fn unread(status: u16, unread: Unread) -> Outcome {
+        Outcome::Response { status, body: Vec::new(), request_id: Some("req_9".into()), retry_after: None, unread: Some(unread) }
+    }
+
+    #[test]
+    fn a_status_whose_body_could_not_be_read_keeps_its_meaning() {
+        for why in [Unread::AlreadyRead, Unread::Failed { detail: Some("Body is unusable".into()) }] {
+            let err = failure(settle(unread(503, why.clone()), &config(0.0), 1, 0.0, 0.0));
+            assert_eq!((err.code, err.status, err.request_id.as_deref()), (ErrorCode::ServerError, Some(503), Some("req_9")));
+            let err = failure(settle(unread(401, why), &config(0.0), 1, 0.0, 0.0));
+            assert_eq!((err.code, err.status), (ErrorCode::Unauthorized, Some(401)));
+        }
+    }
+
+    #[test]
+    fn a_200_whose_body_could_not_be_read_says_so_and_is_retried() {
+        let cut = unread(200, Unread::Failed { detail: Some(format!("terminated {KEY}")) });
+        let Step::Retry { error, .. } = settle(cut.clone(), &config(2.0), 1, 0.0, 0.0) else { panic!("a body cut off is retried") };
+        assert_eq!((error.code, error.status, error.request_id.as_deref()), (ErrorCode::NetworkError, Some(200), Some("req_9")));
+        let err = failure(settle(cut, &config(0.0), 1, 0.0, 0.0));
+        assert!(
+            err.message.starts_with("OutboundSync answered HTTP 200 at https://app.outboundsync.com but its body could not be read (terminated [redacted])"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("before any response"), "{}", err.message);
+        let err = failure(settle(unread(200, Unread::AlreadyRead), &config(0.0), 1, 0.0, 0.0));
+        assert!(err.message.contains("had been read already"), "{}", err.message);
+        assert!(err.message.contains("a new Response for each call"), "{}", err.message);
     }
 
     #[test]

@@ -84,6 +84,10 @@ impl Deadline {
         };
         let id = RUNNING.with(|running| running.borrow_mut().insert(Rc::clone(&settle)));
         let timer = ON_TIMER.with(|on_timer| set_timeout(on_timer.as_ref().unchecked_ref(), ms, id));
+        // A signal that fired already fires no event: the deadline stops now.
+        if signal.is_some_and(AbortSignal::aborted) {
+            settle(Stop::Aborted);
+        }
         let listening = signal.and_then(|signal| {
             let on_abort = Closure::<dyn FnMut()>::new(move || settle(Stop::Aborted));
             let added = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
@@ -146,13 +150,41 @@ mod tests {
         assert!(!controller.signal().aborted());
         drop(deadline);
         assert!(controller.signal().aborted());
-        // Without a controller (the waits between attempts) there is nothing to abort.
-        drop(Deadline::start(60_000.0, None, None));
-        // An attempt that finished has nothing left to abort.
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_signal_that_fired_already_stops_a_deadline_at_once() {
+        let caller = AbortController::new().unwrap();
+        caller.abort();
+        let attempt = AbortController::new().unwrap();
+        let deadline = Deadline::start(60_000.0, Some(&caller.signal()), Some(attempt.clone()));
+        assert_eq!(deadline.stop(), Some(Stop::Aborted));
+        assert!(attempt.signal().aborted());
+        assert_eq!(sleep(60_000.0, Some(&caller.signal())).await, Err(()));
+    }
+
+    #[wasm_bindgen_test]
+    fn dropping_a_finished_attempts_deadline_aborts_nothing() {
         let kept = AbortController::new().unwrap();
         let mut done = Deadline::start(60_000.0, None, Some(kept.clone()));
         done.finished();
         drop(done);
         assert!(!kept.signal().aborted());
+    }
+
+    #[wasm_bindgen_test]
+    fn dropping_a_wait_forgets_its_timer_and_stops_listening() {
+        // A wait between attempts: no controller, the caller's signal.
+        let caller = AbortController::new().unwrap();
+        let running = || RUNNING.with(|running| running.borrow().len());
+        let before = running();
+        let wait = Deadline::start(60_000.0, Some(&caller.signal()), None);
+        assert_eq!(running(), before + 1);
+        let stop = Rc::clone(&wait.stop);
+        drop(wait);
+        assert_eq!(running(), before, "the dropped wait is still listed for its timer");
+        // Its listener is gone: the signal firing now settles nothing (and calls no dropped closure).
+        caller.abort();
+        assert_eq!(stop.get(), None);
     }
 }

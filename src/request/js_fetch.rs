@@ -11,7 +11,7 @@ use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Respon
 
 use crate::options::config::Config;
 use crate::options::js_runtime::property as get;
-use crate::request::attempt::Outcome;
+use crate::request::attempt::{Outcome, Unread};
 use crate::request::js_deadline::{Deadline, Stop};
 use crate::request::status;
 
@@ -27,6 +27,15 @@ extern "C" {
     type Resolved;
     #[wasm_bindgen(method, getter, catch)]
     fn status(this: &Resolved) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn body(this: &Resolved) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = bodyUsed, catch)]
+    fn body_used(this: &Resolved) -> Result<JsValue, JsValue>;
+
+    /// A response's body stream, only ever cancelled here.
+    type Body;
+    #[wasm_bindgen(method, catch)]
+    fn cancel(this: &Body) -> Result<JsValue, JsValue>;
 
     /// `Headers#get` and `RequestInit`'s method, given JS strings made once (`NAMES`): web-sys's
     /// take `&str`, decoded from wasm memory on every attempt.
@@ -99,32 +108,72 @@ pub async fn attempt(fetch: &Fetch, config: &Config, signal: Option<&AbortSignal
     let headers: ResponseHeaders = response.headers().unchecked_into();
     let (request_id, retry_after) =
         NAMES.with(|names| (header(&headers, &names[Name::RequestId as usize]), header(&headers, &names[Name::RetryAfter as usize])));
-    let (body, from_js) = if buffer.is_undefined() {
-        (Vec::new(), FromJs::Nothing)
+    let (body, unread, from_js) = if buffer.is_undefined() {
+        (Vec::new(), None, FromJs::Nothing)
+    } else if Array::is_array(&buffer) {
+        unread_body(buffer.unchecked_into())
     } else {
         let bytes = Uint8Array::new(&buffer);
-        (bytes.to_vec(), FromJs::Body(bytes))
+        (bytes.to_vec(), None, FromJs::Body(bytes))
     };
-    Attempt::Done { outcome: Outcome::Response { status, body, request_id, retry_after }, from_js }
+    Attempt::Done { outcome: Outcome::Response { status, body, request_id, retry_after, unread }, from_js }
+}
+
+/// WITH_BODY's word for a body it could not read: `[]` for one read before, `[error]` for a read
+/// that failed (whose error becomes the `cause`).
+#[cold]
+fn unread_body(marker: Array) -> (Vec<u8>, Option<Unread>, FromJs) {
+    if marker.length() == 0 {
+        return (Vec::new(), Some(Unread::AlreadyRead), FromJs::Nothing);
+    }
+    let cause = marker.get(0);
+    (Vec::new(), Some(Unread::Failed { detail: describe(&cause) }), if cause.is_undefined() { FromJs::Nothing } else { FromJs::Cause(cause) })
 }
 
 thread_local! {
     /// Chained after every fetch: `[what fetch resolved to, its body as an ArrayBuffer]`. A
-    /// redirect's body is never read (it is not ours to trust, and browsers hide it), nor is
-    /// anything that is not a response; those come with `undefined`. One callback for every
-    /// attempt: a closure per attempt costs more than the chaining saves.
+    /// redirect's body is never read (it is not ours to trust, and browsers hide it) but
+    /// cancelled, so the connection is let go now rather than when the response is collected
+    /// (undici); anything that is not a response has no body. Those come with `undefined`. A body
+    /// that cannot be read comes as an array (`unread_body`), so the status that did arrive is
+    /// kept. One callback for every attempt: a closure per attempt costs more than the chaining
+    /// saves.
     static WITH_BODY: Closure<dyn FnMut(JsValue) -> Result<JsValue, JsError>> = Closure::new(|resolved: JsValue| {
-        let reads_body = status_of(&resolved).is_some_and(|status| !status::is_redirect(status));
-        let body = if reads_body {
-            match resolved.unchecked_ref::<Response>().array_buffer() {
-                Ok(read) => read.into(),
-                Err(error) => Promise::reject(&error).into(),
+        let body = match status_of(&resolved) {
+            None => JsValue::UNDEFINED,
+            Some(status) if status::is_redirect(status) => {
+                cancel_body(&resolved);
+                JsValue::UNDEFINED
             }
-        } else {
-            JsValue::UNDEFINED
+            Some(_) if resolved.unchecked_ref::<Resolved>().body_used().ok().and_then(|used| used.as_bool()) == Some(true) => Array::new().into(),
+            Some(_) => match resolved.unchecked_ref::<Response>().array_buffer() {
+                Ok(read) => UNREADABLE.with(|unreadable| read.catch_map(unreadable)).into(),
+                Err(error) => Array::of1(&error).into(),
+            },
         };
         Ok(Promise::all(&Array::of2(&resolved, &body)).into())
     });
+
+    /// A body read that rejected: its error, wrapped for `unread_body`.
+    static UNREADABLE: Closure<dyn FnMut(JsValue) -> Result<JsValue, JsError>> = Closure::new(|error: JsValue| Ok(Array::of1(&error).into()));
+    /// Handles a cancelled body's promise, which nothing else awaits: a rejection (a stream
+    /// already locked) is nothing to report.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+/// Cancels the body of a response that is not read. A `null` body (an `opaqueredirect`), or one
+/// that is not a stream, has nothing to cancel.
+fn cancel_body(response: &JsValue) {
+    let Ok(body) = response.unchecked_ref::<Resolved>().body() else { return };
+    if !body.is_object() {
+        return;
+    }
+    if let Ok(cancelled) = body.unchecked_ref::<Body>().cancel() {
+        // `resolve`: a duck-typed body's `cancel` may return anything.
+        IGNORE.with(|ignore| {
+            let _ = Promise::resolve(&cancelled).catch(ignore);
+        });
+    }
 }
 
 /// The strings every attempt passes to JS, by their index in `NAMES`.

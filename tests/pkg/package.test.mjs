@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import util from 'node:util';
 import { fileURLToPath } from 'node:url';
 import * as esm from '../../pkg/node.mjs';
-import { startDouble, FIXTURE_KEYS, RATE_LIMIT } from '../support/double.mjs';
+import { withDouble, FIXTURE_KEYS, RATE_LIMIT } from '../support/double.mjs';
 
 const require = createRequire(import.meta.url);
 const cjsPath = fileURLToPath(new URL('../../pkg/node.cjs', import.meta.url));
@@ -18,15 +18,6 @@ const run = promisify(execFile);
 
 // The subclasses, as the Rust core names them (build/contract.json, written by `make pkg`).
 const { classes: CLASSES } = JSON.parse(readFileSync(new URL('../../build/contract.json', import.meta.url), 'utf8'));
-
-async function withDouble(fn) {
-  const double = await startDouble();
-  try {
-    return await fn(double.url);
-  } finally {
-    await double.stop();
-  }
-}
 
 function exposed(err) {
   return [String(err), err.stack, JSON.stringify(err), util.inspect(err, { depth: 8, showHidden: true }), err.message].join('\n');
@@ -59,7 +50,7 @@ test('importing the package instantiates nothing; the first call does', async ()
 });
 
 test('the key and base URL come from the environment of a plain Node process', async () => {
-  await withDouble(async (baseUrl) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections().then((c) => console.log(JSON.stringify(c)))`;
     const env = { ...process.env, OUTBOUNDSYNC_API_KEY: `${FIXTURE_KEYS.connectionScoped}\n`, OUTBOUNDSYNC_BASE_URL: baseUrl };
     // A 15 s limit: a timer left behind (the 30 s default timeout) would keep the process alive.
@@ -82,7 +73,7 @@ test('a missing key names OUTBOUNDSYNC_API_KEY', async () => {
 });
 
 test('no error shows the key, however Node prints it', async () => {
-  await withDouble(async (baseUrl) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const key = 'osapi_test_leakcheck_key_0000';
     const cases = [
       [{ apiKey: key, baseUrl }, 'unauthorized'],
@@ -102,7 +93,7 @@ test('no error shows the key, however Node prints it', async () => {
 });
 
 test('the double: 401 carries the documented body and WWW-Authenticate header', async () => {
-  await withDouble(async (baseUrl) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="OutboundSync API"');
@@ -111,7 +102,7 @@ test('the double: 401 carries the documented body and WWW-Authenticate header', 
 });
 
 test('the double: 120 requests per 60 s per IP, counted before the key is checked', async () => {
-  await withDouble(async (baseUrl) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     for (let i = 0; i < RATE_LIMIT; i += 1) {
       const res = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: 'Bearer osapi_test_wrong' } });
       assert.equal(res.status, 401);
@@ -132,7 +123,7 @@ test('the double: 120 requests per 60 s per IP, counted before the key is checke
 });
 
 test('the rest of the contract from plain Node: options, signal, custom fetch, browser pages', async () => {
-  await withDouble(async (baseUrl) => {
+  await withDouble({}, async ({ url: baseUrl }) => {
     const key = FIXTURE_KEYS.accountWide;
     // A custom fetch gets only method, headers, redirect: 'manual' and a signal.
     const seen = [];
@@ -263,4 +254,44 @@ test('the README npm shows reads right on its own: absolute links, make only for
   const [forUsers, forContributors] = readme.split(/^## Contributing$/m);
   assert.ok(forContributors?.includes('make test') && forContributors.includes('make demo'), 'no Contributing section with the set-up');
   assert.doesNotMatch(forUsers, /\bmake \w/, 'a make command outside the Contributing section');
+});
+
+test('each glue provides every import its .wasm declares, and calls only exports it has, by readable names', async () => {
+  // The full build's glue, ES and as its CommonJS bundle (node.cjs), and the browser build's.
+  const builds = [
+    ['outboundsync_core_bg.wasm', 'glue.mjs', [await import('../../pkg/glue.mjs'), require('../../pkg/core.cjs')]],
+    ['outboundsync_browser_bg.wasm', 'glue-browser.mjs', [await import('../../pkg/glue-browser.mjs')]],
+  ];
+  for (const [wasmFile, glueFile, glues] of builds) {
+    const wasm = new WebAssembly.Module(readFileSync(new URL(`../../pkg/${wasmFile}`, import.meta.url)));
+    const glueText = readFileSync(new URL(`../../pkg/${glueFile}`, import.meta.url), 'utf8');
+    const exported = new Set(WebAssembly.Module.exports(wasm).map((e) => e.name));
+    for (const glue of glues) {
+      const declared = WebAssembly.Module.imports(wasm);
+      assert.ok(declared.length > 50, `${wasmFile}: ${declared.length} imports`);
+      for (const { module, name, kind } of declared) {
+        const provided = glue.wasmImports[module]?.[name];
+        assert.equal(kind, 'function', `${module}.${name}`);
+        assert.equal(typeof provided, 'function', `${wasmFile} imports ${module}.${name}, which ${glueFile} does not provide`);
+        // A stack trace through the glue names the function for what it does, not by its short name.
+        assert.match(provided.name, /^[A-Za-z_]\w+(\$[\w$]*)?$/, `${module}.${name} is provided by ${provided.name}`);
+      }
+      const provided = Object.entries(glue.wasmImports).flatMap(([module, fns]) => Object.keys(fns).map((name) => `${module}.${name}`));
+      assert.deepEqual(provided.sort(), declared.map((i) => `${i.module}.${i.name}`).sort(), `${glueFile} provides imports ${wasmFile} does not declare`);
+    }
+    for (const [, name] of glueText.matchAll(/(?<![\w$.])wasm\.([\w$]+)/g)) assert.ok(exported.has(name), `${glueFile} calls wasm.${name}, which ${wasmFile} does not export`);
+  }
+});
+
+test('an option that is null counts as not given, as one that is undefined does', async () => {
+  await withDouble({}, async ({ url: baseUrl }) => {
+    const unset = { timeoutMs: null, maxRetries: null, cacheTtlMs: null, cacheStore: null, logLevel: null, logger: null, signal: null, fetch: null, dangerouslyAllowBrowser: null };
+    const connections = await esm.getOutboundSyncConnections({ apiKey: FIXTURE_KEYS.accountWide, baseUrl, ...unset });
+    assert.deepEqual(connections.map((c) => c.id), [7, 8, 9]);
+    // A null key or base URL falls back to the environment, then to the default, as an absent one.
+    const script = `require(${JSON.stringify(cjsPath)}).getOutboundSyncConnections({ apiKey: null, baseUrl: null })
+      .then((c) => console.log(c.map((x) => x.id).join()), (e) => console.log(e.code))`;
+    const env = { ...process.env, OUTBOUNDSYNC_API_KEY: FIXTURE_KEYS.accountWide, OUTBOUNDSYNC_BASE_URL: baseUrl };
+    assert.equal((await run(process.execPath, ['-e', script], { env, timeout: 15_000 })).stdout, '7,8,9\n');
+  });
 });

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDouble } from '../support/double.mjs';
-import { storeKey, recorder } from '../support/stores.mjs';
+import { recorder } from '../support/recorder.mjs';
+import { storeKey } from '../support/stores.mjs';
 
 const require = createRequire(import.meta.url);
 const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
@@ -28,7 +29,7 @@ let keys = 0;
 const freshKey = () => `osapi_test_store_${process.pid}_${(keys += 1).toString().padStart(4, '0')}`;
 
 test('two module instances sharing one Map: 50 concurrent calls each, one request between them', () =>
-  withDouble(() => ({ delayMs: 30 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 30 }) }, async (up) => {
     const apiKey = freshKey();
     const cacheStore = new Map();
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore };
@@ -47,7 +48,7 @@ test('two module instances sharing one Map: 50 concurrent calls each, one reques
   }));
 
 test('a memory hit does not touch the store; concurrent calls make one store read', () =>
-  withDouble(() => ({ delayMs: 30 }), async (up) => {
+  withDouble({ answer: () => ({ delayMs: 30 }) }, async (up) => {
     const map = new Map();
     const calls = { get: 0, set: 0 };
     const cacheStore = {
@@ -65,7 +66,7 @@ test('a memory hit does not touch the store; concurrent calls make one store rea
 
 test('what is stored is the result and the end of a 429 window, under a digest: never the key', () => {
   const limited = new Set();
-  return withDouble(({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}), async (up) => {
+  return withDouble({ answer: ({ key }) => (limited.has(key) ? { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '30' } } : {}) }, async (up) => {
     const cacheStore = new Map();
     const apiKey = freshKey();
     await a.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore });
@@ -95,7 +96,7 @@ test('what is stored is the result and the end of a 429 window, under a digest: 
 });
 
 test('a value the package did not write is ignored, never returned or thrown, and replaced', () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const cacheStore = new Map();
     const evil = '{"account":{"id":1,"email":"evil@example.com"},"apiKey":{"name":"x","scopes":[],"connectionScope":"account"},"connections":[{"id":"666","crm":"X"}]}';
     const tampered = [
@@ -110,12 +111,12 @@ test('a value the package did not write is ignored, never returned or thrown, an
       const apiKey = freshKey(); // a key per value: nothing comes from the memory cache
       const k = storeKey(up.url, apiKey);
       cacheStore.set(k, value);
-      const lines = recorder();
-      const ids = await b.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore, logLevel: 'warn', logger: lines.logger }).then((r) => r.map((c) => c.id));
+      const log = recorder();
+      const ids = await b.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore, logLevel: 'warn', logger: log.logger }).then((r) => r.map((c) => c.id));
       assert.deepEqual(ids, [7, 8], `served ${JSON.stringify(value)}`);
       assert.equal(up.count(apiKey), 1);
       assert.match(cacheStore.get(k), /^result \d{13}\n\{"account"/, 'not replaced');
-      if (typeof value === 'string') assert.ok(lines.warn.some((l) => l.includes('is not a valid result; it is ignored and replaced')), lines.warn.join('\n'));
+      if (typeof value === 'string') assert.ok(log.at('warn').some((l) => l.includes('is not a valid result; it is ignored and replaced')), log.text());
     }
     // And a valid value is served: the test above is not passing because nothing is ever read.
     const apiKey = freshKey();
@@ -125,7 +126,7 @@ test('a value the package did not write is ignored, never returned or thrown, an
   }));
 
 test('a store that throws, rejects or never answers is skipped: one warning, without its error, until it works again', { timeout: 30_000 }, () =>
-  withDouble(undefined, async (up) => {
+  withDouble({ answer: () => ({}) }, async (up) => {
     const secret = 'redis://default:hunter2-password@10.0.0.1:6379';
     let mode = 'throw';
     const map = new Map();
@@ -136,11 +137,11 @@ test('a store that throws, rejects or never answers is skipped: one warning, wit
       return real();
     };
     const cacheStore = { get: (k) => act(() => map.get(k)), put: (k, v, o) => act(() => map.set(k, [v, o])) };
-    const lines = recorder();
+    const log = recorder();
     // A separate instance: the warning is once per instance, whatever other tests did.
     const api = separateInstance();
     // logLevel 'off' (the default): the warning is written whatever the level.
-    const call = (apiKey) => api.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore, logger: lines.logger });
+    const call = (apiKey) => api.getOutboundSyncConnections({ apiKey, baseUrl: up.url, cacheTtlMs: 60_000, cacheStore, logger: log.logger });
     for (const m of ['throw', 'reject', 'hang']) {
       mode = m;
       const started = Date.now();
@@ -149,9 +150,9 @@ test('a store that throws, rejects or never answers is skipped: one warning, wit
       assert.equal(up.count(apiKey), 1, m);
       if (m === 'hang') assert.ok(Date.now() - started < 5_000, `a store that never answers held the call ${Date.now() - started} ms`);
     }
-    assert.equal(lines.warn.length, 1, lines.warn.join('\n'));
-    assert.match(lines.warn[0], /^\[outboundsync\] the cacheStore threw or rejected, so calls go to the API without it until it works again/);
-    assert.ok(!lines.all().includes('hunter2') && !lines.all().includes('ECONN'), lines.all());
+    assert.equal(log.at('warn').length, 1, log.text());
+    assert.match(log.at('warn')[0], /^\[outboundsync\] the cacheStore threw or rejected, so calls go to the API without it until it works again/);
+    assert.ok(!log.text().includes('hunter2') && !log.text().includes('ECONN'), log.text());
 
     mode = 'work';
     const apiKey = freshKey();
@@ -161,8 +162,8 @@ test('a store that throws, rejects or never answers is skipped: one warning, wit
     assert.match(value, /^result /);
     mode = 'hang';
     await call(freshKey());
-    assert.equal(lines.warn.length, 2, 'no new warning after the store worked again');
-    assert.match(lines.warn[1], /the cacheStore did not answer within 1000 ms/);
+    assert.equal(log.at('warn').length, 2, 'no new warning after the store worked again');
+    assert.match(log.at('warn')[1], /the cacheStore did not answer within 1000 ms/);
   }));
 
 test('cacheStore needs cacheTtlMs above 0, and an object with get and set, or get and put', async () => {

@@ -1,5 +1,6 @@
 // Browser pages: js-examples/browser/ (the key checker) with the packed package, built by Vite,
-// webpack and esbuild (ESM, and its default iife as a classic <script>), served from loopback
+// webpack, Rspack, Parcel, Rollup (node-resolve for the browser), bun build --target=browser and
+// esbuild (ESM, and its default iife as a classic <script>), served from loopback
 // and used in headless Chromium and Firefox through Selenium WebDriver, as a person would: type
 // the key into the password field (and the local API double's address into the advanced field),
 // press the button, read the page. Vite's build uses outboundsync/vite and esbuild's page has the
@@ -7,7 +8,8 @@
 // server); vite-preload/ checks which pages of a Vite build get the link. Then the other places a browser runs the package, each making
 // one call for a result and one for a typed 401 (browser-probe/): workers (esbuild's classic
 // Worker, Vite's module and classic workers), a Chrome MV3 extension's service worker and page,
-// and pages and extensions whose Content-Security-Policy forbids WebAssembly. No browser build
+// its content script on a site that would serve a .wasm of its own, and pages and extensions
+// whose Content-Security-Policy forbids WebAssembly. No browser build
 // carries the base64 copy of the .wasm that server bundles need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +20,8 @@ import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import { By, until } from 'selenium-webdriver';
 import { listen } from '../support/double.mjs';
-import { run, bin, here, GOOD, BAD, project, useExampleProject, freePort, startProcess, waitForServer } from './fixture.mjs';
+import { freePort } from '../support/ports.mjs';
+import { run, bin, here, tools, GOOD, BAD, project, useExampleProject, startProcess, waitForServer } from './fixture.mjs';
 import { browsers, withBrowser, WAIT_MS } from './webdriver.mjs';
 
 useExampleProject();
@@ -48,6 +51,39 @@ const bundles = {
     writeFileSync(join(out, 'index.html'), html.replace('<head>', `<head>\n    ${PRELOAD_BESIDE}`));
     return out;
   },
+  async rollup() {
+    // node-resolve for the browser, Rollup's defaults otherwise. Rollup leaves the .wasm's URL as
+    // it is: the one step is copying the .wasm next to the bundle, as the README says.
+    writeFileSync(join(project.dir, 'rollup.config.mjs'), [
+      "import { createRequire } from 'node:module';",
+      `const { nodeResolve } = createRequire(${JSON.stringify(join(tools, 'x'))})('@rollup/plugin-node-resolve');`,
+      "export default { input: 'browser/main.js', output: { dir: 'dist-rollup', format: 'es' }, plugins: [nodeResolve({ browser: true })] };",
+      '',
+    ].join('\n'));
+    await run(bin('rollup'), ['-c', 'rollup.config.mjs'], { cwd: project.dir });
+    return withWasmAndPage('dist-rollup');
+  },
+  async bun() {
+    // bun leaves the .wasm's URL as it is too: the same one step.
+    await run(bin('bun'), ['build', 'browser/main.js', '--target=browser', '--outdir', 'dist-bun'], { cwd: project.dir });
+    return withWasmAndPage('dist-bun');
+  },
+  async parcel() {
+    // Parcel 2's default build of the page; it reads the package's `browser` field (not
+    // `exports`), and must neither inline the .wasm nor install a Node polyfill.
+    const before = readFileSync(join(project.dir, 'package.json'), 'utf8');
+    await run(bin('parcel'), ['build', 'browser/index.html', '--dist-dir', 'dist-parcel'], { cwd: project.dir, env: { ...process.env, CI: '1' } });
+    assert.equal(readFileSync(join(project.dir, 'package.json'), 'utf8'), before, 'Parcel changed package.json (a polyfill installed)');
+    assert.deepEqual(readdirSync(join(project.dir, 'node_modules')).filter((name) => !name.startsWith('.')), ['outboundsync'], 'Parcel installed a package');
+    return join(project.dir, 'dist-parcel');
+  },
+  async rspack() {
+    // Rspack's defaults, given the entry and the output folder on the command line.
+    const out = join(project.dir, 'dist-rspack');
+    await run(bin('rspack'), ['build', '--entry', './browser/main.js', '--output-path', out], { cwd: project.dir });
+    copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
+    return out;
+  },
   async 'esbuild iife'() {
     // esbuild's default format, loaded by a classic <script>: import.meta is empty there.
     const out = await esbuildIife('browser', ['main.js'], 'dist-esbuild-iife');
@@ -56,6 +92,15 @@ const bundles = {
     return out;
   },
 };
+
+/** The project's `folder` of build output, with the package's .wasm copied in (the README's one
+ * step for Rollup and bun) and the page beside it. */
+function withWasmAndPage(folder) {
+  const out = join(project.dir, folder);
+  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
+  copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
+  return out;
+}
 
 /** esbuild's defaults for a browser (`--bundle`, iife) of `entries` in `source` (a folder of the
  * project), with the .wasm copied beside the output as the README says. */
@@ -394,4 +439,72 @@ test("a Chrome MV3 extension's service worker and page, with and without 'wasm-u
     assertRefusedByPolicy(result.page, 'extension page, default policy');
     assertRefusedByPolicy(result.serviceWorker, 'extension service worker, default policy');
   }, strict);
+});
+
+/** A Chrome MV3 extension whose content script (esbuild's iife, in js/) runs on http://127.0.0.1
+ * pages, with the .wasm beside it in js/ and, `recipe`, at the extension's root and listed in
+ * web_accessible_resources as the README says. */
+async function buildContentScriptExtension(name, recipe) {
+  probeSources();
+  const out = join(project.dir, name);
+  const js = await esbuildIife('probe', ['content-script.js'], join(name, 'js'));
+  if (recipe) copyFileSync(join(js, 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({
+    manifest_version: 3,
+    name: 'outboundsync content script test',
+    version: '1.0',
+    content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['js/content-script.js'] }],
+    ...(recipe && { web_accessible_resources: [{ resources: ['outboundsync_browser_bg.wasm'], matches: ['http://127.0.0.1/*'] }] }),
+  }, null, 2)}\n`);
+  return out;
+}
+
+/** The visited site: a page carrying the calls' arguments, and a trap that answers every
+ * `*.wasm` path with a working .wasm (so a package that took the site's would not fail) and
+ * counts the requests. */
+async function trapSite() {
+  const wasm = readFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'));
+  const asked = [];
+  const args = JSON.stringify({ good: GOOD, bad: BAD, baseUrl: project.double.url });
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path.endsWith('.wasm')) {
+      asked.push(path);
+      res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>a site</title><script id="probe-args" type="application/json">${args}</script>\n`);
+    }
+  });
+  return { url: await listen(server), asked, close: () => server.close() };
+}
+
+/** Opens a page of `site` and waits for the content script's result. */
+async function contentScriptResult(driver, site) {
+  await driver.get(`${site.url}/page/`);
+  const read = 'return document.documentElement.dataset.probeResult ?? null';
+  await driver.wait(() => driver.executeScript(read), WAIT_MS, 'the content script wrote no result');
+  return JSON.parse(await driver.executeScript(read));
+}
+
+test('a Chrome MV3 content script loads the .wasm from its extension, never from the visited site, in headless Chromium', async () => {
+  const recipe = await buildContentScriptExtension('extension-content-script', true);
+  const besideOnly = await buildContentScriptExtension('extension-content-script-wasm-beside', false);
+  assertNoBase64Wasm(recipe, 'content script');
+  const site = await trapSite();
+  try {
+    await withBrowser('chromium', async (driver) => {
+      assertCalled(await contentScriptResult(driver, site), 'content script, the .wasm at the extension root and web-accessible');
+    }, recipe);
+    // Without the recipe, each call fails naming it, and still never asks the site.
+    await withBrowser('chromium', async (driver) => {
+      const result = await contentScriptResult(driver, site);
+      for (const failure of [result.ids, result.rejected]) {
+        assert.equal(failure?.code, 'wasm_load_failed', JSON.stringify(result));
+        assert.match(failure.message, /fetching outboundsync_browser_bg\.wasm from the extension's root \(runtime\.getURL\).*copy node_modules\/outboundsync\/outboundsync_browser_bg\.wasm to the extension's root .* and list it in manifest\.json's web_accessible_resources/);
+      }
+    }, besideOnly);
+    assert.deepEqual(site.asked, [], 'the visited site was asked for a .wasm');
+  } finally {
+    site.close();
+  }
 });

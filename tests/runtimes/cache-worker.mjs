@@ -8,15 +8,21 @@
 //                              so workerd cancels the call's fetch and timers (they belong to
 //                              this request's I/O context)
 //   GET /?key=K&ttl=N&kv=1     the call with the KV namespace bound as CACHE as its cacheStore
+//   GET /?key=K&ttl=N&notify=1 the call, each line also posted to the upstream's /__double/note
+//                              as it is logged, so a test can act on it while the call runs
 //
 // The base URL is the binding OUTBOUNDSYNC_BASE_URL: the test's loopback upstream.
 import { getOutboundSyncConnections, OutboundSyncError, OutboundSyncAuthenticationError } from 'outboundsync';
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const query = new URL(request.url).searchParams;
     const lines = [];
-    const collect = (line) => lines.push(String(line));
+    const notify = query.has('notify');
+    const collect = (line) => {
+      lines.push(String(line));
+      if (notify) ctx.waitUntil(fetch(`${env.OUTBOUNDSYNC_BASE_URL}/__double/note`, { method: 'POST', body: String(line) }).catch(() => {}));
+    };
     const call = () => getOutboundSyncConnections({
       apiKey: query.get('key'),
       baseUrl: env.OUTBOUNDSYNC_BASE_URL,

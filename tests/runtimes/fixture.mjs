@@ -3,12 +3,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { before, after } from 'node:test';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { FIXTURE_KEYS, startDouble } from '../support/double.mjs';
 import { installPackedPackage } from '../support/installed.mjs';
+import { until } from '../support/wait.mjs';
 
 export const run = promisify(execFile);
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,29 +38,12 @@ export function useExampleProject() {
   after(() => project.double?.stop());
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** Polls `url` until it answers at all (any status), for servers that take a while to start. */
-export async function waitForServer(url, child, { timeoutMs = 60_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+export function waitForServer(url, child, { timeoutMs = 60_000 } = {}) {
+  return until(() => {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+    return fetch(url).then(() => true, () => false);
+  }, timeoutMs, `${url} answering`);
 }
 
 /** Starts a long-running command in its own process group, so `stop()` ends it and its children. */

@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startDouble } from '../support/double.mjs';
 import { installPackedPackage } from '../support/installed.mjs';
-import { run, root, here, bin, GOOD, BAD, freePort, startProcess, waitForServer } from './fixture.mjs';
+import { freePort } from '../support/ports.mjs';
+import { run, root, here, bin, GOOD, BAD, startProcess, waitForServer } from './fixture.mjs';
 import { withBrowser, WAIT_MS } from './webdriver.mjs';
 
 let work;

@@ -52,7 +52,10 @@ test('Bun', async () => {
 test('publint and arethetypeswrong report nothing', async () => {
   const pkgDir = join(root, 'pkg');
   const lint = await run(bin('publint'), ['--strict'], { cwd: pkgDir });
-  assert.doesNotMatch(lint.stdout, /Errors|Warnings|Suggestions/, lint.stdout);
+  // One suggestion is declined on purpose: publint would have the `browser` field folded into
+  // `exports`, which it is already; the field is for Parcel, which reads it and not `exports`.
+  const declined = /^Suggestions:\n1\. pkg\.browser with an object value can be refactored to use pkg\.exports.*\n/m;
+  assert.doesNotMatch(lint.stdout.replace(declined, ''), /Errors|Warnings|Suggestions/, lint.stdout);
   // attw exits 1 on any problem, the expected one below included: its report says which.
   const types = await run(bin('attw'), ['--pack', '.', '--format', 'json'], { cwd: pkgDir, maxBuffer: 64 * 1024 * 1024 }).catch((err) => err);
   const report = JSON.parse(types.stdout);

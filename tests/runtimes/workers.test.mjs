@@ -3,13 +3,15 @@
 // bundle run in workerd through Miniflare against the local API double. It exercises the
 // package's `workerd` entry, which imports the .wasm as a module. Then cacheTtlMs in workerd,
 // where a fetch belongs to the request that started it: cache-worker.mjs, bundled the same way,
-// against a loopback upstream the test starts, whose delay and request counts it controls.
+// against a loopback upstream the test starts, whose answers (held until the test releases
+// them) and request counts it controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { ME, startDouble, until } from '../support/double.mjs';
+import { ME, startDouble } from '../support/double.mjs';
+import { until } from '../support/wait.mjs';
 import { here, GOOD, BAD, project, useExampleProject, wranglerBundle, compatibilityDate } from './fixture.mjs';
 
 useExampleProject();
@@ -55,31 +57,31 @@ test('Cloudflare Workers: the wrangler bundle in workerd (Miniflare)', async () 
 // another's cache. The Worker is bundled by wrangler like the example (about 3 s of this test;
 // esbuild would save those but bundle it differently from how users deploy it).
 
-/** The API double, scripted, answering after `delayMs` (settable): the
+/** The API double, scripted, answering once `upstream.hold` has resolved (settable, read when a
+ * request arrives; none: at once): the
  * documented result (connections 7 and 8), a 401 for a key with "revoked" in it, a 429 with
  * `Retry-After: 120` for one with "limited". `arrived(key, n)` resolves once the key has sent n
  * requests (the last is then in flight: seen, not yet answered). */
 async function startUpstream() {
-  const upstream = { delayMs: 0 };
+  const upstream = { hold: undefined };
   const loopback = await startDouble({ answer: ({ key }) => {
-    const { delayMs } = upstream;
+    const { hold: after } = upstream;
     if (key.includes('limited')) {
-      return { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '120' }, delayMs };
+      return { status: 429, body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' }, headers: { 'Retry-After': '120' }, after };
     }
     if (key.includes('revoked')) {
-      return { status: 401, body: { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' }, delayMs };
+      return { status: 401, body: { statusCode: 401, message: 'Invalid API key', error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="OutboundSync API"' }, after };
     }
-    return { delayMs };
+    return { after };
   } });
   return Object.assign(upstream, loopback, { arrived: (key, n) => until(() => loopback.count(key) >= n) });
 }
 
 const IDS = ME.connections.map((c) => c.id);
 
-/** GET /?query from cache-worker.mjs: `{ status, body, ms }`. Rejects, rather than hangs, when
+/** GET /?query from cache-worker.mjs: `{ status, body }`. Rejects, rather than hangs, when
  * the Worker has not answered within `withinMs`. */
 async function ask(mf, query, withinMs = 15_000) {
-  const started = Date.now();
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the Worker did not answer ${JSON.stringify(query)} within ${withinMs} ms`)), withinMs);
@@ -87,10 +89,9 @@ async function ask(mf, query, withinMs = 15_000) {
   try {
     const res = await Promise.race([mf.dispatchFetch(`http://worker.test/?${new URLSearchParams(query)}`), timeout]);
     const text = await Promise.race([res.text(), timeout]);
-    const ms = Date.now() - started;
     logs.push(text);
     assert.match(res.headers.get('content-type') ?? '', /json/, `an uncaught exception in the Worker (HTTP ${res.status}): ${text}`);
-    return { status: res.status, body: JSON.parse(text), ms };
+    return { status: res.status, body: JSON.parse(text) };
   } finally {
     clearTimeout(timer);
   }
@@ -100,6 +101,7 @@ const TTL = 60_000;
 const logs = []; // every answer the cache Worker gave, logs included
 const SHARED = '[outboundsync] sharing the request in flight for';
 const LOST = 'stopped answering; sending a new one';
+const ALIVE = 'is still running; waiting on it';
 const has = (lines, text) => lines.some((line) => line.includes(text));
 
 test('Cloudflare Workers: cacheTtlMs shares one request and its result across requests, in workerd (Miniflare)', { timeout: 180_000 }, async (t) => {
@@ -112,19 +114,25 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
 
     await t.test('two concurrent requests share one fetch; a third within the TTL is a cache hit', async () => {
       const key = 'osapi_test_workerd_shared_0001';
-      // Longer than the 1 s between a sharing caller's checks of the request's heartbeat, so
-      // the second request checks a live request at least once and must keep waiting on it.
-      upstream.delayMs = 1_500;
+      // The upstream holds its answer until the second request has checked the first's heartbeat
+      // and found it beating (its log line, posted as it is written): the second must then keep
+      // waiting on the first's request, not give it up.
+      let release;
+      upstream.hold = new Promise((resolve) => { release = resolve; });
+      const alive = `the shared request for osapi_…0001 ${ALIVE}`;
       const [a, b] = await Promise.all([
-        ask(mf, { key, ttl: TTL }),
-        upstream.arrived(key, 1).then(() => ask(mf, { key, ttl: TTL })), // while the first's is in flight
+        ask(mf, { key, ttl: TTL }, 60_000),
+        upstream.arrived(key, 1).then(() => ask(mf, { key, ttl: TTL, notify: 1 }, 60_000)), // while the first's is in flight
+        until(() => upstream.notes.some((note) => note.includes(alive)), 60_000, 'the sharing request checked the heartbeat').then(release),
       ]);
+      upstream.hold = undefined;
       for (const [name, r] of [['first', a], ['second', b]]) {
         assert.equal(r.status, 200, `${name}: ${JSON.stringify(r.body)}`);
         assert.deepEqual(r.body.ids, IDS, name);
       }
       assert.equal(upstream.count(key), 1, 'the two requests must share one upstream request');
       assert.ok(has(b.body.lines, `${SHARED} osapi_…0001`), `the second request's log:\n${b.body.lines.join('\n')}`);
+      assert.ok(has(b.body.lines, alive), `the second request's log:\n${b.body.lines.join('\n')}`);
       assert.ok(!has(b.body.lines, LOST), `the second request gave up on a live request:\n${b.body.lines.join('\n')}`);
       assert.ok(!has(a.body.lines, SHARED), `the first request's log:\n${a.body.lines.join('\n')}`);
 
@@ -137,16 +145,17 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
 
     await t.test('the request that started the fetch returns early: another sharing it still gets the result', { timeout: 30_000 }, async () => {
       const key = 'osapi_test_workerd_early_0002';
-      upstream.delayMs = 700;
       // A starts the call and answers without awaiting it: workerd then cancels A's fetch
-      // and the heartbeat timer it beats, and A's shared request never settles.
+      // and the heartbeat timer it beats, and A's shared request never settles. Its upstream
+      // answer is held for good; B's own request is answered at once.
+      upstream.hold = new Promise(() => {});
       const a = await ask(mf, { key, ttl: TTL, early: 1 });
       assert.deepEqual([a.status, a.body], [200, { returnedEarly: true }]);
       await upstream.arrived(key, 1); // A's fetch reached the upstream: B finds it in flight
-      const b = await ask(mf, { key, ttl: TTL }, 10_000);
+      upstream.hold = undefined;
+      const b = await ask(mf, { key, ttl: TTL });
       assert.equal(b.status, 200, JSON.stringify(b.body));
       assert.deepEqual(b.body.ids, IDS);
-      assert.ok(b.ms < 10_000, `B took ${b.ms} ms`);
       const log = `B's log:\n${b.body.lines.join('\n')}`;
       assert.ok(has(b.body.lines, `${SHARED} osapi_…0002`), log);
       assert.ok(has(b.body.lines, `[outboundsync] the shared request for osapi_…0002 ${LOST}`), log);
@@ -155,7 +164,6 @@ test('Cloudflare Workers: cacheTtlMs shares one request and its result across re
 
     await t.test('a key that gets a 401 is not cached: the next call sends a request again', async () => {
       const key = 'osapi_test_workerd_revoked_0003';
-      upstream.delayMs = 0;
       for (const call of [1, 2]) {
         const r = await ask(mf, { key, ttl: TTL });
         assert.equal(r.status, 401, `call ${call}: ${JSON.stringify(r.body)}`);

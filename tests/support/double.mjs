@@ -6,11 +6,14 @@
 //                                        comma-separated step, the last step repeats
 //   GET  /__double/count/<id>            how many requests scenario <id> has seen
 //   POST /__double/reset                 forget rate-limit windows and scenario counters
+//   POST /__double/note                  keep the request's body in `notes` (a client under test
+//                                        reporting what it is doing, as it does it)
 //   GET  /__double/health
 //
 // From a test, `startDouble({ answer })` scripts /api/v1/me one request at a time instead:
-// `answer({ key }, n)` returns `{ status, body, headers, delayMs }` (defaults: 200, ME, none, 0)
-// for any key. Either way `requests` lists `{ key, cancelled }` per /api/v1/me request
+// `answer({ key }, n)` returns `{ status, body, headers, delayMs, after }` (defaults: 200, ME,
+// none, 0, none) for any key; `after`, a promise, holds the answer until it resolves (a test
+// releases it on an event rather than after a time). Either way `requests` lists `{ key, cancelled }` per /api/v1/me request
 // (`cancelled` turns true when the client closed the connection before the answer).
 //
 // Steps: `ok` (answer as the real endpoint would), a status (`500`), a status with options
@@ -93,6 +96,7 @@ export function createDouble({ answer } = {}) {
   const requests = [];
   const windows = new Map(); // "ip:..." or "account:..." -> { start, count }
   const scenarios = new Map(); // id -> count
+  const notes = [];
 
   function cors(res) {
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -186,6 +190,16 @@ export function createDouble({ answer } = {}) {
       scenarios.clear();
       return send(res, 200, { ok: true });
     }
+    if (path === '/__double/note' && req.method === 'POST') {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => { text += chunk; });
+      req.on('end', () => {
+        notes.push(text);
+        send(res, 200, { ok: true });
+      });
+      return undefined;
+    }
     const counted = /^\/__double\/count\/([^/]+)$/.exec(path);
     if (counted) return send(res, 200, { count: scenarios.get(counted[1]) ?? 0 });
     const scenario = /^\/__scenario\/([^/]+)\/([^/]+)\/api\/v1\/me$/.exec(path);
@@ -203,12 +217,12 @@ export function createDouble({ answer } = {}) {
         if (!res.writableFinished) seen.cancelled = true;
       });
       if (!answer) return me(req, res, { limited: true });
-      const { status = 200, body = ME, headers = {}, delayMs = 0 } = answer(seen, requests.length) ?? {};
-      return setTimeout(() => seen.cancelled || send(res, status, body, headers), delayMs);
+      const { status = 200, body = ME, headers = {}, delayMs = 0, after } = answer(seen, requests.length) ?? {};
+      return Promise.resolve(after).then(() => setTimeout(() => seen.cancelled || send(res, status, body, headers), delayMs));
     }
     send(res, 404, errorBody(404, `Cannot ${req.method} ${path}`));
   });
-  return Object.assign(server, { requests });
+  return Object.assign(server, { requests, notes });
 }
 
 export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
@@ -221,38 +235,32 @@ export function listen(server, { port = 0, host = '127.0.0.1' } = {}) {
   });
 }
 
-/** A double on a free loopback port (`options`: `answer`, `port`, `host`): `{ url, requests,
- * count(key), stop }`. `stop` also drops connections left hanging by `hang` and `stall` steps,
+/** A double on a free loopback port (`options`: `answer`, `port`, `host`, and `keepAlive: false`
+ * to keep idle connections open rather than close them after Node's 5 s): `{ url, requests,
+ * notes, count(key), connections(), stop }`, where `connections()` resolves to how many client
+ * connections are open. `stop` also drops connections left hanging by `hang` and `stall` steps,
  * which would otherwise keep the server open. */
-export async function startDouble({ answer, ...where } = {}) {
+export async function startDouble({ answer, keepAlive = true, ...where } = {}) {
   const server = createDouble({ answer });
+  if (!keepAlive) server.keepAliveTimeout = 0;
   const url = await listen(server, where);
-  const { requests } = server;
+  const { requests, notes } = server;
   const stop = () => new Promise((resolve) => {
     server.close(resolve);
     server.closeAllConnections();
   });
-  return { url, requests, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, stop };
+  const connections = () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  return { url, requests, notes, count: (key) => requests.filter((r) => key === undefined || r.key === key).length, connections, stop };
 }
 
-/** Runs `fn(double)` against a double of its own scripted by `answer`, stopped afterwards. */
-export async function withDouble(answer = () => ({}), fn) {
-  const double = await startDouble({ answer });
+/** Runs `fn(double)` against a double of its own, started with `startDouble(options)` (`{}`: the
+ * documented endpoint; `{ answer }`: scripted), and stops it afterwards. */
+export async function withDouble(options, fn) {
+  const double = await startDouble(options);
   try {
     return await fn(double);
   } finally {
     await double.stop();
-  }
-}
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves once `check()` is true, polling; rejects after `ms`. */
-export async function until(check, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
   }
 }
 

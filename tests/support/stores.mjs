@@ -1,45 +1,26 @@
-// What the cacheStore tests share: the store key a base URL and key get, a logger that records,
-// and a Redis server of the test's own (Debian's redis-server, which `make test` installs) on a
+// What the cacheStore tests share: the store key a base URL and key get, and a Redis server of the test's own (Debian's redis-server, which `make test` installs) on a
 // free loopback port, with no persistence.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
+import { freePort } from './ports.mjs';
+import { until } from './wait.mjs';
 
 /** `outboundsync:v1:` and the SHA-256 of the /me URL and the key (src/cache/stored.rs). */
 export function storeKey(baseUrl, apiKey) {
   return `outboundsync:v1:${createHash('sha256').update(`${baseUrl}/api/v1/me\n${apiKey}`).digest('hex')}`;
 }
 
-/** A logger whose lines are kept by level. */
-export function recorder() {
-  const lines = { debug: [], info: [], warn: [], error: [] };
-  const logger = Object.fromEntries(Object.keys(lines).map((level) => [level, (line) => lines[level].push(String(line))]));
-  return { ...lines, logger, all: () => Object.values(lines).flat().join('\n') };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Resolves once something accepts connections on the port. */
-async function listening(port, child, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
+function listening(port, child) {
+  return until(() => {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const up = await new Promise((resolve) => {
+    return new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
       socket.on('error', () => resolve(false));
     });
-    if (up) return;
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  }, 30_000, `redis-server listening on ${port}`);
 }
 
 /** Starts redis-server on 127.0.0.1; `port` to restart one on the same port. `kill()` is SIGKILL. */

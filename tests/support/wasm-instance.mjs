@@ -11,3 +11,9 @@ export function captureWasmInstance() {
   };
   return () => first;
 }
+
+/** The instance's linear memory. Its export's name is a short one scripts/short-names.mjs chose,
+ * so it is found as the one export that is a WebAssembly.Memory. */
+export function linearMemory(instance) {
+  return Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory);
+}
