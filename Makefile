@@ -7,7 +7,6 @@ export PATH := $(HOME)/.cargo/bin:$(PATH):$(CURDIR)/node_modules/.bin
 export CHROMEDRIVER ?= $(shell command -v chromedriver 2>/dev/null || echo /usr/bin/chromedriver)
 export GECKODRIVER ?= $(shell command -v geckodriver 2>/dev/null || echo $(HOME)/.cargo/bin/geckodriver)
 
-WASM := outboundsync_core_bg.wasm
 # The shipped .wasm is built with this pinned nightly: -Zbuild-std with immediate-abort panics
 # leaves out std's panic machinery and every panic message, which stable's prebuilt std keeps,
 # and -Zlocation-detail=none the source paths panics would have named (BENCHMARKS.md). Tests and
@@ -51,39 +50,52 @@ test-tools:
 # A fresh clone's `make pkg` installs the tools first (ensure-tools.sh skips what is there).
 pkg: tools pkg/package.json
 
+# Two builds of one crate: the full one (build/bindgen/, outboundsync_core_bg.wasm) for Node,
+# workerd, Vercel Edge and Deno, and the browser one (build/bindgen-browser/,
+# outboundsync_browser_bg.wasm), built without the `fleet` feature: no cacheStore code for a
+# page to download.
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
 # short-names.mjs: the names the .wasm and the glue find each other by, shortened in both
 # (wasm-opt's minifying pass, which reads the target features the second run strips).
-pkg/package.json: $(SOURCES)
-	rm -rf build/bindgen
+define shipped-wasm # out-dir, out-name, cargo flags
+	rm -rf $(1)
 	RUSTUP_TOOLCHAIN=$(OUTBOUNDSYNC_NIGHTLY) RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" CARGO_TARGET_DIR=target/shipped \
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-	  wasm-pack build --release --target bundler --out-dir build/bindgen --out-name outboundsync_core --no-pack
-	node scripts/short-names.mjs build/bindgen/$(WASM) build/bindgen/outboundsync_core_bg.js
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features build/bindgen/$(WASM) -o build/bindgen/$(WASM)
+	  wasm-pack build --release --target bundler --out-dir $(1) --out-name $(2) --no-pack $(if $(3),-- $(3))
+	node scripts/short-names.mjs $(1)/$(2)_bg.wasm $(1)/$(2)_bg.js
+	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
+endef
+
+pkg/package.json: $(SOURCES)
+	$(call shipped-wasm,build/bindgen,outboundsync_core,)
+	$(call shipped-wasm,build/bindgen-browser,outboundsync_browser,--no-default-features)
 	node scripts/assemble-pkg.mjs
 
-# rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary.
+# rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary, the
+# latter also without the `fleet` feature (the browser build).
 test-lint: tools
-	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings'
+	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings \
+	  && cargo clippy --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings'
 
+# The core with and without the `fleet` feature (the browser build's).
 test-native:
-	scripts/timed.sh $@ cargo test
+	scripts/timed.sh $@ sh -c 'cargo test && cargo test --no-default-features --lib'
 
 # The wasm suites read OUTBOUNDSYNC_TEST_BASE_URL at compile time; with-double.sh starts the
 # double unless one is running already (as under `make test`).
 test-node: tools
 	scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --node
 
+# In the browsers, the contract runs on what pages load: the build without the `fleet` feature.
 test-chrome:
 	scripts/ensure-tools.sh browsers
-	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome
+	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome --no-default-features
 
 test-firefox:
 	scripts/ensure-tools.sh browsers
-	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --firefox
+	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --firefox --no-default-features
 
 test-pkg: pkg
 	scripts/ensure-tools.sh pkg

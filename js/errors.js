@@ -58,12 +58,12 @@ const LOAD_FAILURES = {
     'This runtime must allow WebAssembly (not Node.js with --jitless, nor a policy that forbids compiling it).',
   ],
   fetch: [
-    'fetching outboundsync_core_bg.wasm from beside the module and compiling it',
-    'Serve that file next to the bundle: Vite, webpack, Rspack and Parcel emit it; with esbuild, Rollup or bun build, copy node_modules/outboundsync/outboundsync_core_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
+    'fetching outboundsync_browser_bg.wasm from beside the module and compiling it',
+    'Serve that file next to the bundle: Vite, webpack, Rspack and Parcel emit it; with esbuild, Rollup or bun build, copy node_modules/outboundsync/outboundsync_browser_bg.wasm there. A Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
   ],
   extension: [
-    'fetching outboundsync_core_bg.wasm from the extension\'s root (runtime.getURL) and compiling it',
-    'A content script loads the .wasm from its extension, never from the visited site: copy node_modules/outboundsync/outboundsync_core_bg.wasm to the extension\'s root (where runtime.getURL(\'outboundsync_core_bg.wasm\') points) and list it in manifest.json\'s web_accessible_resources for the pages the script runs on: "web_accessible_resources": [{ "resources": ["outboundsync_core_bg.wasm"], "matches": [the content script\'s matches] }].',
+    'fetching outboundsync_browser_bg.wasm from the extension\'s root (runtime.getURL) and compiling it',
+    'A content script loads the .wasm from its extension, never from the visited site: copy node_modules/outboundsync/outboundsync_browser_bg.wasm to the extension\'s root (where runtime.getURL(\'outboundsync_browser_bg.wasm\') points) and list it in manifest.json\'s web_accessible_resources for the pages the script runs on: "web_accessible_resources": [{ "resources": ["outboundsync_browser_bg.wasm"], "matches": [the content script\'s matches] }].',
   ],
   deno: [
     'reading outboundsync_core_bg.wasm from the package folder and compiling it',

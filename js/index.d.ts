@@ -71,7 +71,10 @@ export interface OutboundSyncOptions {
    * A whole number up to 86400000 (24 hours). Default: 0 (off).
    */
   cacheTtlMs?: number | null;
-  /** Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0. */
+  /**
+   * Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0.
+   * Not in the browser build (pages, workers, extensions), which refuses it with `invalid_option`.
+   */
   cacheStore?: OutboundSyncCacheStore | null;
   /**
    * With cacheTtlMs: when the API answers 429 or 5xx, times out or cannot be reached, return the

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Assembles pkg/, the one npm package for every runtime, from wasm-pack's bundler output in
-// build/bindgen/: the .wasm (optimised already), the glue as an ES module, a CommonJS bundle of
-// it for Node, one small loader per runtime (js/entries/), the types, the command, and a
-// package.json whose `exports` conditions pick the loader.
+// Assembles pkg/, the one npm package for every runtime, from wasm-pack's bundler output of the
+// two builds (build/bindgen/: full; build/bindgen-browser/: browser): each .wasm (optimised
+// already) and its glue as an ES module, a CommonJS bundle of the full one for Node, one small
+// loader per runtime (js/entries/), the bundler helpers (js/bundlers/), the types, the command,
+// and a package.json whose `exports` conditions pick the loader.
 import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,28 +11,41 @@ import { buildSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bindgen = join(root, 'build', 'bindgen');
 const pkg = join(root, 'pkg');
-const WASM = 'outboundsync_core_bg.wasm';
+// The Makefile's two builds of the crate, each a .wasm and its glue: the full one for Node,
+// workerd, Vercel Edge and Deno; the browser one, without the `fleet` feature, for the `browser`
+// condition's browser.mjs. Both glues import the one errors.mjs, so an entry's error classes are
+// the ones its glue throws.
+const BUILDS = [
+  { bindgen: join(root, 'build', 'bindgen'), name: 'outboundsync_core', glue: 'glue.mjs' },
+  { bindgen: join(root, 'build', 'bindgen-browser'), name: 'outboundsync_browser', glue: 'glue-browser.mjs' },
+];
+const [FULL] = BUILDS;
+const WASM = `${FULL.name}_bg.wasm`;
 
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 
-// The glue, with its imports of our JS modules (wasm-bindgen snippets: js/errors.js) pointed at
-// copies next to it. errors.mjs is also what the entries export the classes from.
-copyFileSync(join(bindgen, WASM), join(pkg, WASM));
-const snippetDir = readdirSync(join(bindgen, 'snippets')).find((d) => existsSync(join(bindgen, 'snippets', d, 'js', 'errors.js')));
-if (!snippetDir) throw new Error('build/bindgen/snippets/*/js/errors.js not found: did wasm-pack build run?');
-const snippetPath = (file) => `./snippets/${snippetDir}/js/${file}`;
-const snippets = readdirSync(join(bindgen, 'snippets', snippetDir, 'js'));
+// Each build's .wasm, and its glue with its imports of our JS modules (wasm-bindgen snippets:
+// js/errors.js) pointed at copies next to it. errors.mjs is also what the entries export the
+// classes from.
 const copyName = (file) => file.replace(/\.js$/, '.mjs');
-let glue = readFileSync(join(bindgen, 'outboundsync_core_bg.js'), 'utf8');
-for (const file of snippets) {
-  glue = glue.replaceAll(snippetPath(file), `./${copyName(file)}`);
-  copyFileSync(join(root, 'js', file), join(pkg, copyName(file)));
+const snippets = new Set();
+for (const build of BUILDS) {
+  copyFileSync(join(build.bindgen, `${build.name}_bg.wasm`), join(pkg, `${build.name}_bg.wasm`));
+  const snippetRoot = join(build.bindgen, 'snippets');
+  const snippetDir = existsSync(snippetRoot) && readdirSync(snippetRoot).find((d) => existsSync(join(snippetRoot, d, 'js', 'errors.js')));
+  if (!snippetDir) throw new Error(`${snippetRoot}/*/js/errors.js not found: did the Makefile's wasm-pack build run?`);
+  const snippetPath = (file) => `./snippets/${snippetDir}/js/${file}`;
+  let glue = readFileSync(join(build.bindgen, `${build.name}_bg.js`), 'utf8');
+  for (const file of readdirSync(join(snippetRoot, snippetDir, 'js'))) {
+    glue = glue.replaceAll(snippetPath(file), `./${copyName(file)}`);
+    snippets.add(file);
+  }
+  if (glue.includes('./snippets/')) throw new Error(`${build.glue} imports a snippet that was not copied`);
+  writeFileSync(join(pkg, build.glue), independentOfTestGlobals(glue));
 }
-if (glue.includes('./snippets/')) throw new Error('the glue imports a snippet that was not copied');
-writeFileSync(join(pkg, 'glue.mjs'), independentOfTestGlobals(glue));
+for (const file of snippets) copyFileSync(join(root, 'js', file), join(pkg, copyName(file)));
 
 /** Replaces `pattern` in `text`, which must match exactly `times` times: a wasm-bindgen that
  * writes its glue differently fails the build here rather than shipping the old behaviour. */
@@ -97,14 +111,14 @@ for (const entry of entries) {
 
 // The same glue and classes, and the ES entries' loader, as one CommonJS file for node.cjs, so
 // Node 18 (no require(esm)) works and `require` never loads an ES module.
-writeFileSync(join(pkg, 'core-entry.mjs'), "export * from './glue.mjs';\nexport * from './errors.mjs';\nexport * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\n");
+writeFileSync(join(pkg, 'core-entry.mjs'), "export * from './glue.mjs';\nexport * as glue from './glue.mjs';\nexport * from './errors.mjs';\nexport * as classes from './classes.mjs';\nexport { createApi } from './api.mjs';\n");
 buildSync({ entryPoints: [join(pkg, 'core-entry.mjs')], bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', outfile: join(pkg, 'core.cjs'), logLevel: 'warning' });
 rmSync(join(pkg, 'core-entry.mjs'));
 
 // The result types come from the Rust model: tsify writes them into wasm-bindgen's .d.ts (the
 // exports themselves are skip_typescript), and they replace the marker line in js/index.d.ts.
 const MODEL_TYPES = ['OutboundSyncMe', 'Account', 'ApiKeyInfo', 'ConnectionScope', 'Connection'];
-const generated = readFileSync(join(bindgen, 'outboundsync_core.d.ts'), 'utf8')
+const generated = readFileSync(join(FULL.bindgen, `${FULL.name}.d.ts`), 'utf8')
   .replace(/^\/\* (?:tslint:disable|eslint-disable) \*\/\n/gm, '')
   .trim();
 const declared = [...generated.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
@@ -131,6 +145,11 @@ const errorTypes = [
 const types = handTyped.replace(MARKER, `// Generated from src/body/model.rs (tsify).\n${generated}`).replace(ERRORS, errorTypes);
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.mts'), types);
+// The Vite plugin (`outboundsync/vite`), CommonJS with an ES module wrapper, and its types;
+// `outboundsync/wasm-url`, the browser .wasm's URL as a bundler emits it (ES module only: only
+// bundlers give it a meaning).
+const BUNDLER_FILES = ['vite.cjs', 'vite.mjs', 'vite.d.ts', 'vite.d.mts', 'wasm-url.mjs', 'wasm-url.d.mts', 'wasm-url.d.ts'];
+for (const file of BUNDLER_FILES) copyFileSync(join(root, 'js', 'bundlers', file), join(pkg, file));
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
 chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
@@ -172,9 +191,17 @@ const manifest = {
       require: { types: './index.d.ts', default: './node.cjs' },
       default: esm('./index.mjs'),
     },
+    './vite': {
+      import: { types: './vite.d.mts', default: './vite.mjs' },
+      require: { types: './vite.d.ts', default: './vite.cjs' },
+    },
+    './wasm-url': { types: './wasm-url.d.mts', default: './wasm-url.mjs' },
     './package.json': './package.json',
   },
-  files: ['bin/', ...entries, 'classes.mjs', 'glue.mjs', 'wasm-inline.cjs', ...snippets.map(copyName), 'core.cjs', WASM, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
+  // Only `outboundsync/vite` uses Vite, as the plugin of the user's own Vite.
+  peerDependencies: { vite: '>=5' },
+  peerDependenciesMeta: { vite: { optional: true } },
+  files: ['bin/', ...entries, 'classes.mjs', ...BUILDS.flatMap((b) => [b.glue, `${b.name}_bg.wasm`]), 'wasm-inline.cjs', ...[...snippets].map(copyName), 'core.cjs', ...BUNDLER_FILES, 'index.d.ts', 'index.d.mts', 'README.md', 'LICENSE'],
   sideEffects: false,
 };
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

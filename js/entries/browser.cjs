@@ -8,7 +8,7 @@
 // which the core reads from the globals, as in browser.mjs.
 const core = require('./core.cjs');
 
-const api = core.createApi(async (imports) => (await WebAssembly.instantiate(require('./wasm-inline.cjs').wasmBytes(), imports)).instance, 'inline');
+const api = core.createApi(core.glue, async (imports) => (await WebAssembly.instantiate(require('./wasm-inline.cjs').wasmBytes(), imports)).instance, 'inline');
 
 exports.getOutboundSyncConnections = api.getOutboundSyncConnections;
 exports.getOutboundSyncMe = api.getOutboundSyncMe;

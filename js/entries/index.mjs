@@ -5,6 +5,7 @@
 // browser.mjs, which fetches the .wasm instead.
 import inline from './wasm-inline.cjs';
 import { createApi } from './api.mjs';
+import * as glue from './glue.mjs';
 
 export * from './classes.mjs';
-export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(async (imports) => (await WebAssembly.instantiate(inline.wasmBytes(), imports)).instance, 'inline');
+export const { getOutboundSyncConnections, getOutboundSyncMe } = createApi(glue, async (imports) => (await WebAssembly.instantiate(inline.wasmBytes(), imports)).instance, 'inline');

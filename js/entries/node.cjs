@@ -7,7 +7,7 @@
 // needs require(esm).
 const core = require('./core.cjs');
 
-const api = core.createApi((imports) => new WebAssembly.Instance(new WebAssembly.Module(require('./wasm-inline.cjs').wasmBytes()), imports), 'inline');
+const api = core.createApi(core.glue, (imports) => new WebAssembly.Instance(new WebAssembly.Module(require('./wasm-inline.cjs').wasmBytes()), imports), 'inline');
 
 exports.getOutboundSyncConnections = api.getOutboundSyncConnections;
 exports.getOutboundSyncMe = api.getOutboundSyncMe;

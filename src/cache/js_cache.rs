@@ -150,7 +150,8 @@ fn listed(slot: &Slot) -> Option<Rc<Flight>> {
 /// no older than `cacheTtlMs + staleIfErrorMs`, with one warning; otherwise the failure.
 fn stale_or(config: &Config, slot: &Slot, failure: Failure, log: &Log) -> Outcome {
     let eligible = matches!(failure.error.code, ErrorCode::RateLimited | ErrorCode::ServerError | ErrorCode::Timeout | ErrorCode::NetworkError);
-    if config.stale_if_error_ms > 0.0 && eligible {
+    // `cfg!`: the browser build refuses staleIfErrorMs, and this leaves its .wasm.
+    if cfg!(feature = "fleet") && config.stale_if_error_ms > 0.0 && eligible {
         let keep_ms = config.cache_ttl_ms + config.stale_if_error_ms;
         if let Some((me, age_ms)) = CACHE.with(|cache| cache.borrow().stale(slot, keep_ms, js_sys::Date::now()).map(|(me, age)| (Rc::clone(me), age))) {
             let hint = config.key.hint();

@@ -76,6 +76,11 @@ pub const EXPECTED_LISTABLE: &str = "an object whose keys can be listed";
 pub const GOT_THROWING_KEYS: &str = "one that threw";
 pub const STORE_WITHOUT_GET: &str = "an object without a get method";
 pub const STORE_WITHOUT_SET: &str = "an object without a set or put method";
+pub const STORE_NOT_IN_BROWSER_BUILD: &str = "The cacheStore option is not available in outboundsync's browser build: a page shares no results with \
+     other instances through a store. Remove cacheStore; cacheTtlMs alone still caches results in the page.";
+/// `staleIfErrorMs` given to the browser build, which carries no stale-if-error code.
+pub const STALE_NOT_IN_BROWSER_BUILD: &str = "The staleIfErrorMs option is not available in outboundsync's browser build: a page keeps no \
+     results past cacheTtlMs. Remove staleIfErrorMs, or raise cacheTtlMs.";
 
 /// How a value of the wrong kind is named: a number or boolean as it is, anything else by its
 /// kind (`config::OptionValue` picks; never a string's content: it may be the key).

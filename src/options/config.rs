@@ -115,6 +115,8 @@ pub enum StoreShape {
     /// A client the package knows and refuses (`cache::clients`): the whole message, with the
     /// adapter to pass instead.
     Refused(String),
+    /// Given to a build without the `fleet` feature (the `browser` entry's), which has no store.
+    Unavailable,
 }
 
 /// The scalar options, and the shape of `cacheStore`; `fetch`, `signal`, `logger` and the
@@ -189,17 +191,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("cacheTtlMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
-    let cache_store = match raw.cache_store {
-        StoreShape::NotAnObject(other) => return Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
-        StoreShape::Other(got) => {
-            return Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got)))
-        }
-        StoreShape::Refused(message) => return Err(ClientError::new(ErrorCode::InvalidOption, message)),
-        StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => {
-            return Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl()));
-        }
-        shape => shape,
-    };
+    let cache_store = store_shape(raw.cache_store, cache_ttl_ms)?;
     let stale_if_error_ms = match raw.stale_if_error_ms {
         OptionValue::Absent => 0.0,
         OptionValue::Number(n) if n > 0.0 && cache_ttl_ms == 0.0 && n <= MAX_TTL_MS => {
@@ -208,6 +200,10 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
         OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("staleIfErrorMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
+    // The browser build carries no stale-if-error code (the `fleet` feature's).
+    if cfg!(not(feature = "fleet")) && stale_if_error_ms > 0.0 {
+        return Err(ClientError::new(ErrorCode::InvalidOption, messages::STALE_NOT_IN_BROWSER_BUILD));
+    }
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
@@ -273,6 +269,28 @@ pub fn invalid(name: &str, expected: &str, got: &OptionValue) -> ClientError {
         OptionValue::Other(kind) => (*kind).into(),
     };
     ClientError::new(ErrorCode::InvalidOption, messages::invalid_option(name, expected, &shown))
+}
+
+/// `cacheStore`, judged by its shape: one with `get` and `set` or `put`, only with a TTL.
+#[cfg(feature = "fleet")]
+fn store_shape(shape: StoreShape, cache_ttl_ms: f64) -> Result<StoreShape, ClientError> {
+    match shape {
+        StoreShape::NotAnObject(other) => Err(invalid("cacheStore", messages::EXPECTED_STORE, &other)),
+        StoreShape::Other(got) => Err(ClientError::new(ErrorCode::InvalidOption, messages::invalid_option("cacheStore", messages::EXPECTED_STORE, got))),
+        StoreShape::Unavailable => Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
+        StoreShape::Refused(message) => Err(ClientError::new(ErrorCode::InvalidOption, message)),
+        StoreShape::GetSet | StoreShape::Kv if cache_ttl_ms == 0.0 => Err(ClientError::new(ErrorCode::InvalidOption, messages::store_without_ttl())),
+        shape => Ok(shape),
+    }
+}
+
+/// Without the `fleet` feature (the browser build) there is no store: any `cacheStore` is refused.
+#[cfg(not(feature = "fleet"))]
+fn store_shape(shape: StoreShape, _: f64) -> Result<StoreShape, ClientError> {
+    match shape {
+        StoreShape::Absent => Ok(shape),
+        _ => Err(ClientError::new(ErrorCode::InvalidOption, messages::STORE_NOT_IN_BROWSER_BUILD)),
+    }
 }
 
 #[cfg(test)]
@@ -407,6 +425,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "fleet")]
     fn a_cache_store_needs_a_cache_ttl_and_a_get_with_set_or_put() {
         let with =
             |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
@@ -427,6 +446,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "fleet")]
     fn stale_if_error_is_off_by_default_a_whole_number_up_to_a_day_and_needs_a_cache_ttl() {
         let with = |ttl: f64, stale: OptionValue| {
             resolve(RawOptions { cache_ttl_ms: OptionValue::Number(ttl), stale_if_error_ms: stale, ..key("osapi_test_x") }, Environment::default())
@@ -452,6 +472,33 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "fleet"))]
+    fn the_browser_build_refuses_stale_if_error_saying_what_to_do() {
+        let raw = RawOptions { cache_ttl_ms: OptionValue::Number(60_000.0), stale_if_error_ms: OptionValue::Number(1.0), ..key("osapi_test_x") };
+        let err = resolve(raw, Environment::default()).unwrap_err();
+        assert_eq!((err.code, err.message.as_str()), (ErrorCode::InvalidOption, messages::STALE_NOT_IN_BROWSER_BUILD));
+    }
+
+    #[test]
+    fn a_cache_store_the_build_cannot_use_is_refused_saying_what_to_do() {
+        let with =
+            |cache_store, ttl: f64| resolve(RawOptions { cache_store, cache_ttl_ms: OptionValue::Number(ttl), ..key("osapi_test_x") }, Environment::default());
+        assert_eq!(with(StoreShape::Absent, 60_000.0).unwrap().cache_store, StoreShape::Absent);
+        // js_no_store reads any cacheStore as Unavailable: refused whatever the TTL.
+        for ttl in [0.0, 60_000.0] {
+            let err = with(StoreShape::Unavailable, ttl).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption);
+            assert!(err.message.starts_with("The cacheStore option is not available in outboundsync's browser build"), "{}", err.message);
+            assert!(err.message.contains("Remove cacheStore"), "{}", err.message);
+        }
+        #[cfg(not(feature = "fleet"))]
+        for shape in [StoreShape::GetSet, StoreShape::Kv, StoreShape::Other("an object without set or put")] {
+            assert!(with(shape, 60_000.0).unwrap_err().message.starts_with("The cacheStore option is not available"));
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "fleet")]
     fn a_refused_store_is_an_invalid_option_with_its_own_message() {
         let raw = RawOptions { cache_store: StoreShape::Refused("use this adapter".into()), cache_ttl_ms: OptionValue::Number(1.0), ..key("osapi_test_x") };
         let err = resolve(raw, Environment::default()).unwrap_err();

@@ -19,7 +19,7 @@ const options = () => ({ apiKey: FIXTURE_KEYS.accountWide, baseUrl: double.url }
 
 test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fetches again', async () => {
   const api = await import(pkg('browser.mjs'));
-  const wasmUrl = new URL('../../pkg/outboundsync_core_bg.wasm', import.meta.url).href;
+  const wasmUrl = new URL('../../pkg/outboundsync_browser_bg.wasm', import.meta.url).href;
   const realFetch = globalThis.fetch;
   const asked = [];
   let serve = false;
@@ -32,10 +32,36 @@ test('browser.mjs: a .wasm that cannot be fetched rejects, and the next call fet
       : new Response('not here', { status: 404 });
   };
   try {
-    await rejectsAsLoadFailure(() => api.getOutboundSyncMe(options()), api, /fetching outboundsync_core_bg\.wasm from beside the module and compiling it failed \(Error: HTTP 404 for .*\)\. Serve that file next to the bundle/);
+    await rejectsAsLoadFailure(() => api.getOutboundSyncMe(options()), api, /fetching outboundsync_browser_bg\.wasm from beside the module and compiling it failed \(Error: HTTP 404 for .*\)\. Serve that file next to the bundle/);
     serve = true;
     assert.deepEqual((await api.getOutboundSyncConnections(options())).map((c) => c.id), [7, 8, 9]);
     assert.equal(asked.length, 2);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test('browser.mjs: a cacheStore is refused, saying the browser build shares through no store and what to do instead', async () => {
+  const api = await import(pkg('browser.mjs'));
+  const wasmUrl = new URL('../../pkg/outboundsync_browser_bg.wasm', import.meta.url).href;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => (String(url) === wasmUrl
+    ? new Response(readFileSync(fileURLToPath(wasmUrl)), { headers: { 'content-type': 'application/wasm' } })
+    : realFetch(url, init));
+  try {
+    for (const extra of [{ cacheTtlMs: 60_000 }, {}]) {
+      let requests = 0;
+      const counted = (...args) => { requests += 1; return realFetch(...args); };
+      await assert.rejects(api.getOutboundSyncConnections({ ...options(), ...extra, fetch: counted, cacheStore: new Map() }), (err) => {
+        assert.ok(err instanceof api.OutboundSyncError, String(err));
+        assert.equal(err.code, 'invalid_option');
+        assert.match(err.message, /^The cacheStore option is not available in outboundsync's browser build: a page shares no results with other instances through a store\. Remove cacheStore; cacheTtlMs alone still caches results in the page\.$/);
+        return true;
+      });
+      assert.equal(requests, 0, 'a refused call sends no request');
+    }
+    // Without cacheStore, the same call with cacheTtlMs works.
+    assert.deepEqual((await api.getOutboundSyncConnections({ ...options(), cacheTtlMs: 60_000 })).map((c) => c.id), [7, 8, 9]);
   } finally {
     globalThis.fetch = realFetch;
   }
@@ -80,7 +106,7 @@ const EARLY = `
 `;
 
 async function early(mode) {
-  const args = ['--input-type=module', '-e', EARLY, mode, pkg('browser.mjs'), pkg('outboundsync_core_bg.wasm'), double.url, FIXTURE_KEYS.accountWide];
+  const args = ['--input-type=module', '-e', EARLY, mode, pkg('browser.mjs'), pkg('outboundsync_browser_bg.wasm'), double.url, FIXTURE_KEYS.accountWide];
   const { stdout } = await promisify(execFile)(process.execPath, args, { timeout: 15_000 });
   return JSON.parse(stdout);
 }

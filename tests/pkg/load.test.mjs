@@ -99,5 +99,5 @@ test("a Content-Security-Policy refusal is named first, with 'wasm-unsafe-eval' 
   }
   // Other compile errors keep the loader's own advice.
   const other = loadError('fetch', new WebAssembly.CompileError('WebAssembly.instantiateStreaming(): expected magic word 00 61 73 6d, found 3c 21 64 6f @+0'));
-  assert.match(other.message, /^outboundsync could not load its WebAssembly module: fetching outboundsync_core_bg\.wasm from beside the module and compiling it failed \(CompileError: WebAssembly\.instantiateStreaming\(\): expected magic word .*\)\. Serve that file next to the bundle/);
+  assert.match(other.message, /^outboundsync could not load its WebAssembly module: fetching outboundsync_browser_bg\.wasm from beside the module and compiling it failed \(CompileError: WebAssembly\.instantiateStreaming\(\): expected magic word .*\)\. Serve that file next to the bundle/);
 });

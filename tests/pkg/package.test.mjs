@@ -256,25 +256,31 @@ test('the README npm shows reads right on its own: absolute links, make only for
   assert.doesNotMatch(forUsers, /\bmake \w/, 'a make command outside the Contributing section');
 });
 
-test('the glue provides every import the .wasm declares, and calls only exports it has, by readable names', async () => {
-  const wasm = new WebAssembly.Module(readFileSync(new URL('../../pkg/outboundsync_core_bg.wasm', import.meta.url)));
-  const glueText = readFileSync(new URL('../../pkg/glue.mjs', import.meta.url), 'utf8');
-  const exported = new Set(WebAssembly.Module.exports(wasm).map((e) => e.name));
-  // The ES glue and its CommonJS bundle (node.cjs) hand over the same import object.
-  for (const glue of [await import('../../pkg/glue.mjs'), require('../../pkg/core.cjs')]) {
-    const declared = WebAssembly.Module.imports(wasm);
-    assert.ok(declared.length > 50, `${declared.length} imports`);
-    for (const { module, name, kind } of declared) {
-      const provided = glue.wasmImports[module]?.[name];
-      assert.equal(kind, 'function', `${module}.${name}`);
-      assert.equal(typeof provided, 'function', `the .wasm imports ${module}.${name}, which the glue does not provide`);
-      // A stack trace through the glue names the function for what it does, not by its short name.
-      assert.match(provided.name, /^[A-Za-z_]\w+(\$[\w$]*)?$/, `${module}.${name} is provided by ${provided.name}`);
+test('each glue provides every import its .wasm declares, and calls only exports it has, by readable names', async () => {
+  // The full build's glue, ES and as its CommonJS bundle (node.cjs), and the browser build's.
+  const builds = [
+    ['outboundsync_core_bg.wasm', 'glue.mjs', [await import('../../pkg/glue.mjs'), require('../../pkg/core.cjs')]],
+    ['outboundsync_browser_bg.wasm', 'glue-browser.mjs', [await import('../../pkg/glue-browser.mjs')]],
+  ];
+  for (const [wasmFile, glueFile, glues] of builds) {
+    const wasm = new WebAssembly.Module(readFileSync(new URL(`../../pkg/${wasmFile}`, import.meta.url)));
+    const glueText = readFileSync(new URL(`../../pkg/${glueFile}`, import.meta.url), 'utf8');
+    const exported = new Set(WebAssembly.Module.exports(wasm).map((e) => e.name));
+    for (const glue of glues) {
+      const declared = WebAssembly.Module.imports(wasm);
+      assert.ok(declared.length > 50, `${wasmFile}: ${declared.length} imports`);
+      for (const { module, name, kind } of declared) {
+        const provided = glue.wasmImports[module]?.[name];
+        assert.equal(kind, 'function', `${module}.${name}`);
+        assert.equal(typeof provided, 'function', `${wasmFile} imports ${module}.${name}, which ${glueFile} does not provide`);
+        // A stack trace through the glue names the function for what it does, not by its short name.
+        assert.match(provided.name, /^[A-Za-z_]\w+(\$[\w$]*)?$/, `${module}.${name} is provided by ${provided.name}`);
+      }
+      const provided = Object.entries(glue.wasmImports).flatMap(([module, fns]) => Object.keys(fns).map((name) => `${module}.${name}`));
+      assert.deepEqual(provided.sort(), declared.map((i) => `${i.module}.${i.name}`).sort(), `${glueFile} provides imports ${wasmFile} does not declare`);
     }
-    const provided = Object.entries(glue.wasmImports).flatMap(([module, fns]) => Object.keys(fns).map((name) => `${module}.${name}`));
-    assert.deepEqual(provided.sort(), declared.map((i) => `${i.module}.${i.name}`).sort(), 'the glue provides imports the .wasm does not declare');
+    for (const [, name] of glueText.matchAll(/(?<![\w$.])wasm\.([\w$]+)/g)) assert.ok(exported.has(name), `${glueFile} calls wasm.${name}, which ${wasmFile} does not export`);
   }
-  for (const [, name] of glueText.matchAll(/(?<![\w$.])wasm\.([\w$]+)/g)) assert.ok(exported.has(name), `the glue calls wasm.${name}, which the .wasm does not export`);
 });
 
 test('an option that is null counts as not given, as one that is undefined does', async () => {

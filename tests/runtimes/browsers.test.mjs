@@ -3,7 +3,9 @@
 // esbuild (ESM, and its default iife as a classic <script>), served from loopback
 // and used in headless Chromium and Firefox through Selenium WebDriver, as a person would: type
 // the key into the password field (and the local API double's address into the advanced field),
-// press the button, read the page. Then the other places a browser runs the package, each making
+// press the button, read the page. Vite's build uses outboundsync/vite and esbuild's page has the
+// README's line: both preload the .wasm, which each browser then downloads once (counted at the
+// server); vite-preload/ checks which pages of a Vite build get the link. Then the other places a browser runs the package, each making
 // one call for a result and one for a typed 401 (browser-probe/): workers (esbuild's classic
 // Worker, Vite's module and classic workers), a Chrome MV3 extension's service worker and page,
 // its content script on a site that would serve a .wasm of its own, and pages and extensions
@@ -12,16 +14,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
-import { Builder, By, until } from 'selenium-webdriver';
-import chrome from 'selenium-webdriver/chrome.js';
-import firefox from 'selenium-webdriver/firefox.js';
+import { By, until } from 'selenium-webdriver';
 import { listen } from '../support/double.mjs';
-import { run, bin, here, tools, GOOD, BAD, project, useExampleProject } from './fixture.mjs';
+import { freePort } from '../support/ports.mjs';
+import { run, bin, here, tools, GOOD, BAD, project, useExampleProject, startProcess, waitForServer } from './fixture.mjs';
+import { browsers, withBrowser, WAIT_MS } from './webdriver.mjs';
 
 useExampleProject();
 
@@ -44,8 +45,10 @@ const bundles = {
     const out = join(project.dir, 'dist-esbuild');
     mkdirSync(out, { recursive: true });
     await build({ entryPoints: [join(project.dir, 'browser', 'main.js')], bundle: true, format: 'esm', platform: 'browser', outdir: out, logLevel: 'warning' });
-    copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
-    copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
+    copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
+    // The README's one line for a page whose .wasm sits beside its bundle under its own name.
+    const html = readFileSync(join(project.dir, 'browser', 'index.html'), 'utf8');
+    writeFileSync(join(out, 'index.html'), html.replace('<head>', `<head>\n    ${PRELOAD_BESIDE}`));
     return out;
   },
   async rollup() {
@@ -94,7 +97,7 @@ const bundles = {
  * step for Rollup and bun) and the page beside it. */
 function withWasmAndPage(folder) {
   const out = join(project.dir, folder);
-  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
   copyFileSync(join(project.dir, 'browser', 'index.html'), join(out, 'index.html'));
   return out;
 }
@@ -105,8 +108,25 @@ async function esbuildIife(source, entries, outName) {
   const out = join(project.dir, outName);
   mkdirSync(out, { recursive: true });
   await build({ entryPoints: entries.map((e) => join(project.dir, source, e)), bundle: true, outdir: out, logLevel: 'error' });
-  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+  copyFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
   return out;
+}
+
+/** The README's preload line for pages whose .wasm is copied beside the bundle (esbuild). */
+const PRELOAD_BESIDE = '<link rel="preload" href="./outboundsync_browser_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
+
+/** The preload links of a built page, as [href, the rest of the tag]. */
+const preloads = (html) => [...html.matchAll(/<link rel="preload" href="([^"]+)"([^>]*)>/g)].map((m) => [m[1], m[2].trim()]);
+
+/** Each of `pages` in `folder` preloads the .wasm its bundle loads, once (the bundlers here
+ * that write the link: Vite with outboundsync/vite, the README's line for esbuild). */
+function assertPreloadsWasm(folder, label) {
+  const links = preloads(readFileSync(join(folder, 'index.html'), 'utf8'));
+  assert.equal(links.length, 1, `${label}: ${JSON.stringify(links)}`);
+  const [href, rest] = links[0];
+  assert.equal(rest, 'as="fetch" type="application/wasm" crossorigin', label);
+  assert.match(href, /outboundsync_browser_bg(-[\w-]+)?\.wasm$/, label);
+  assert.ok(existsSync(join(folder, new URL(href, 'http://x/').pathname)), `${label}: ${href} is not in the build`);
 }
 
 const WASM_BASE64_MAGIC = 'AGFzbQ'; // "\0asm", the first bytes of any .wasm, as base64
@@ -121,10 +141,13 @@ function assertNoBase64Wasm(folder, label) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
-/** A static file server on loopback for a build's output folder, answering with `headers` too. */
+/** A static file server on loopback for a build's output folder, answering with `headers` too,
+ * counting the requests it gets per path. */
 async function serve(folder, headers = {}) {
+  const requests = new Map();
   const server = http.createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
+    requests.set(path, (requests.get(path) ?? 0) + 1);
     const file = join(folder, path === '/' ? 'index.html' : path);
     if (!file.startsWith(folder) || !existsSync(file)) {
       res.writeHead(404).end();
@@ -133,44 +156,12 @@ async function serve(folder, headers = {}) {
     res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  return { url: await listen(server), close: () => server.close() };
+  // `wasmRequests()`: how many requests reached the server for .wasm files, by path.
+  const wasmRequests = () => Object.fromEntries([...requests].filter(([path]) => path.endsWith('.wasm')));
+  return { url: await listen(server), close: () => server.close(), wasmRequests, reset: () => requests.clear() };
 }
 
-// ---- browsers ------------------------------------------------------------------------------
-
-// The Debian browsers and drivers (make test installs them; the Makefile exports the driver
-// paths). Every path is given, so Selenium Manager never tries to download one.
-const browsers = {
-  chromium(profile, extension) {
-    const options = new chrome.Options()
-      .setChromeBinaryPath(process.env.CHROMIUM ?? '/usr/bin/chromium')
-      .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`);
-    // An unpacked extension, as a developer loads one (headless=new loads extensions).
-    if (extension) options.addArguments(`--load-extension=${extension}`, `--disable-extensions-except=${extension}`);
-    const service = new chrome.ServiceBuilder(process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver');
-    return new Builder().forBrowser('chrome').setChromeOptions(options).setChromeService(service).build();
-  },
-  firefox() {
-    const options = new firefox.Options().setBinary(process.env.FIREFOX ?? '/usr/bin/firefox-esr').addArguments('-headless');
-    const service = new firefox.ServiceBuilder(process.env.GECKODRIVER ?? 'geckodriver');
-    return new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
-  },
-};
-
-/** A fresh browser session (and profile) for `use(driver)`, closed whatever happens. */
-async function withBrowser(name, use, extension) {
-  const profile = mkdtempSync(join(tmpdir(), `outboundsync-${name}-`));
-  const driver = await browsers[name](profile, extension);
-  try {
-    await use(driver);
-  } finally {
-    await driver.quit();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-const WAIT_MS = 30_000; // how long a step may take on a busy machine before the test gives up
+// ---- the key checker in the browsers (webdriver.mjs) -----------------------------------------
 
 /** Types the key (and a base URL, under "Advanced") into the form and presses the button. */
 async function check(driver, { key, baseUrl }) {
@@ -191,12 +182,14 @@ async function waitForSection(driver, id) {
 
 const text = async (driver, selector) => (await driver.findElement(By.css(selector)).getText()).trim();
 
-async function useKeyChecker(driver, site, label) {
+async function useKeyChecker(driver, site, label, preloaded) {
   await driver.get(`${site}/`);
 
-  // The .wasm's download started with the page, before any call.
-  const downloaded = "return performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm'))";
-  await driver.wait(() => driver.executeScript(downloaded), WAIT_MS, `${label}: the .wasm was not downloaded before the first call`);
+  // The .wasm's download started with the page, before any call: by the preload link where the
+  // page has one, else by the entry's own early fetch.
+  const downloads = "return performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.wasm')).map((e) => e.initiatorType)";
+  await driver.wait(async () => (await driver.executeScript(downloads)).length > 0, WAIT_MS, `${label}: the .wasm was not downloaded before the first call`);
+  assert.deepEqual(await driver.executeScript(downloads), [preloaded ? 'link' : 'fetch'], label);
 
   await check(driver, { key: GOOD, baseUrl: project.double.url });
   await waitForSection(driver, 'result');
@@ -235,21 +228,82 @@ async function useKeyChecker(driver, site, label) {
   assert.equal(await driver.findElement(By.id('failure')).isDisplayed(), false, label);
 }
 
+// The builds whose page has a preload link for the .wasm: Vite's through outboundsync/vite
+// (js-examples/browser/vite.config.mjs), esbuild's as the README writes it by hand.
+const PRELOADING = new Set(['vite', 'esbuild']);
+
 for (const [bundler, make] of Object.entries(bundles)) {
   test(`${bundler} build of the key checker in headless Chromium and Firefox`, async () => {
     const folder = await make();
     assert.ok(readdirSync(folder, { recursive: true }).some((f) => String(f).endsWith('.wasm')), 'no .wasm emitted');
     assertNoBase64Wasm(folder, bundler);
+    const preloading = PRELOADING.has(bundler);
+    if (preloading) assertPreloadsWasm(folder, bundler);
     const site = await serve(folder);
     try {
       for (const name of Object.keys(browsers)) {
-        await withBrowser(name, (driver) => useKeyChecker(driver, site.url, `${bundler} in ${name}`));
+        site.reset();
+        await withBrowser(name, (driver) => useKeyChecker(driver, site.url, `${bundler} in ${name}`, preloading));
+        // One download of the .wasm per page load, preloaded or not: the entry's fetch takes
+        // the preloaded response (or its own early download), and later calls reuse the instance.
+        const wasm = site.wasmRequests();
+        assert.deepEqual(Object.values(wasm), [1], `${bundler} in ${name}: ${JSON.stringify(wasm)}`);
       }
     } finally {
       site.close();
     }
   });
 }
+
+// ---- outboundsync/vite on several pages (vite-preload/) -------------------------------------
+
+test('outboundsync/vite preloads the .wasm on exactly the pages that import the package, under either base, and not in dev', async () => {
+  const dir = join(project.dir, 'vite-preload');
+  cpSync(join(here, 'vite-preload'), dir, { recursive: true });
+  const built = {};
+  for (const base of ['/', './']) {
+    const out = join(project.dir, `dist-vite-preload${base === '/' ? '' : '-relative'}`);
+    await run(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir', '--base', base], { cwd: dir });
+    const wasm = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `${base}: ${wasm}`);
+    const page = (file) => preloads(readFileSync(join(out, file), 'utf8'));
+    const link = (href) => [[href, 'as="fetch" type="application/wasm" crossorigin']];
+    assert.deepEqual(page('index.html'), link(base === '/' ? `/assets/${wasm[0]}` : `assets/${wasm[0]}`), base);
+    assert.deepEqual(page('nested/page.html'), link(base === '/' ? `/assets/${wasm[0]}` : `../assets/${wasm[0]}`), base);
+    assert.deepEqual(page('plain.html'), [], `${base}: a page without the package`);
+    assert.deepEqual(page('lazy.html'), [], `${base}: a page that imports the package dynamically`);
+    built[base] = out;
+  }
+
+  // The relative build's nested page and the lazy page, in Chromium: one download each, from
+  // the link where there is one, and a result.
+  const site = await serve(built['./']);
+  try {
+    await withBrowser('chromium', async (driver) => {
+      for (const [path, initiator] of [['nested/page.html', 'link'], ['lazy.html', 'fetch']]) {
+        site.reset();
+        assert.deepEqual(await probe(driver, `${site.url}/${path}`), [7, 8, 9], path);
+        const downloads = await driver.executeScript("return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.initiatorType)");
+        assert.deepEqual(downloads, [initiator], path);
+        assert.deepEqual(Object.values(site.wasmRequests()), [1], path);
+      }
+    });
+  } finally {
+    site.close();
+  }
+
+  // `vite` (dev): the page is served, without a preload.
+  const port = await freePort();
+  const dev = startProcess(bin('vite'), ['--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: dir });
+  try {
+    await waitForServer(`http://127.0.0.1:${port}/`, dev.child);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(preloads(await response.text()), []);
+  } finally {
+    await dev.stop();
+  }
+});
 
 // ---- workers, extensions, Content-Security-Policy (browser-probe/) --------------------------
 
@@ -394,13 +448,13 @@ async function buildContentScriptExtension(name, recipe) {
   probeSources();
   const out = join(project.dir, name);
   const js = await esbuildIife('probe', ['content-script.js'], join(name, 'js'));
-  if (recipe) copyFileSync(join(js, 'outboundsync_core_bg.wasm'), join(out, 'outboundsync_core_bg.wasm'));
+  if (recipe) copyFileSync(join(js, 'outboundsync_browser_bg.wasm'), join(out, 'outboundsync_browser_bg.wasm'));
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({
     manifest_version: 3,
     name: 'outboundsync content script test',
     version: '1.0',
     content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['js/content-script.js'] }],
-    ...(recipe && { web_accessible_resources: [{ resources: ['outboundsync_core_bg.wasm'], matches: ['http://127.0.0.1/*'] }] }),
+    ...(recipe && { web_accessible_resources: [{ resources: ['outboundsync_browser_bg.wasm'], matches: ['http://127.0.0.1/*'] }] }),
   }, null, 2)}\n`);
   return out;
 }
@@ -409,7 +463,7 @@ async function buildContentScriptExtension(name, recipe) {
  * `*.wasm` path with a working .wasm (so a package that took the site's would not fail) and
  * counts the requests. */
 async function trapSite() {
-  const wasm = readFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_core_bg.wasm'));
+  const wasm = readFileSync(join(project.dir, 'node_modules', 'outboundsync', 'outboundsync_browser_bg.wasm'));
   const asked = [];
   const args = JSON.stringify({ good: GOOD, bad: BAD, baseUrl: project.double.url });
   const server = http.createServer((req, res) => {
@@ -446,7 +500,7 @@ test('a Chrome MV3 content script loads the .wasm from its extension, never from
       const result = await contentScriptResult(driver, site);
       for (const failure of [result.ids, result.rejected]) {
         assert.equal(failure?.code, 'wasm_load_failed', JSON.stringify(result));
-        assert.match(failure.message, /fetching outboundsync_core_bg\.wasm from the extension's root \(runtime\.getURL\).*copy node_modules\/outboundsync\/outboundsync_core_bg\.wasm to the extension's root .* and list it in manifest\.json's web_accessible_resources/);
+        assert.match(failure.message, /fetching outboundsync_browser_bg\.wasm from the extension's root \(runtime\.getURL\).*copy node_modules\/outboundsync\/outboundsync_browser_bg\.wasm to the extension's root .* and list it in manifest\.json's web_accessible_resources/);
       }
     }, besideOnly);
     assert.deepEqual(site.asked, [], 'the visited site was asked for a .wasm');

@@ -3,7 +3,9 @@
 // deleted from node_modules, so the build output alone must carry it (the .wasm included); and
 // served by `next dev`. Its route handler and proxy.js run on Node.js (the package's Node entry);
 // a second route runs on the deprecated edge runtime (the `edge-light` entry, the .wasm imported
-// with `?module`). Each is checked for a result and for a typed error.
+// with `?module`). Each is checked for a result and for a typed error. A client page
+// (nextjs-preload/) preloads the browser .wasm with React's preload and outboundsync/wasm-url,
+// as the README says, and Chromium downloads it once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { startDouble } from '../support/double.mjs';
 import { installPackedPackage } from '../support/installed.mjs';
 import { freePort } from '../support/ports.mjs';
 import { run, root, here, bin, GOOD, BAD, startProcess, waitForServer } from './fixture.mjs';
+import { withBrowser, WAIT_MS } from './webdriver.mjs';
 
 let work;
 let installed;
@@ -39,10 +42,12 @@ delete env.OUTBOUNDSYNC_API_KEY;
 
 const PATHS = ['/api/outboundsync', '/api/outboundsync/edge', '/health/outboundsync']; // Node.js, edge, proxy
 
-/** A copy of the example with the packed package in its node_modules. */
+/** A copy of the example with the packed package in its node_modules, and a client page
+ * (nextjs-preload/). */
 function copyApp(name) {
   const app = join(work, name);
   cpSync(join(root, 'js-examples', 'nextjs'), app, { recursive: true });
+  cpSync(join(here, 'nextjs-preload'), app, { recursive: true });
   cpSync(installed, join(app, 'node_modules', 'outboundsync'), { recursive: true });
   return app;
 }
@@ -101,6 +106,28 @@ async function assertRejected(url) {
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
+/** The client page's server render preloads the .wasm its bundle fetches, and Chromium downloads
+ * it once, through that link, before the page's call gets its result. */
+async function assertClientPagePreloads(url) {
+  const html = await (await fetch(`${url}/preload`)).text();
+  const links = [...html.matchAll(/<link rel="preload" href="([^"]+\.wasm)"([^>]*)>/g)];
+  assert.equal(links.length, 1, html.slice(0, 2000));
+  const [, href, rest] = links[0];
+  assert.match(href, /^\/_next\/static\/media\/outboundsync_browser_bg\.[\w-]+\.wasm$/);
+  assert.match(rest, /as="fetch"/);
+  assert.match(rest, /crossorigin=""/);
+  assert.equal((await fetch(`${url}${href}`)).status, 200);
+  await withBrowser('chromium', async (driver) => {
+    await driver.manage().setTimeouts({ script: WAIT_MS });
+    await driver.get(`${url}/preload`);
+    await driver.wait(() => driver.executeScript('return typeof window.probe === "function"'), WAIT_MS, 'the client page defined no window.probe');
+    const ids = await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.probe(arguments[0]).then(done, (e) => done(String(e)));', { good: GOOD, baseUrl: double.url });
+    assert.deepEqual(ids, [7, 8, 9]);
+    const downloads = await driver.executeScript("return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => [new URL(e.name).pathname, e.initiatorType])");
+    assert.deepEqual(downloads, [[href, 'link']]);
+  });
+}
+
 for (const [bundler, args] of [['Turbopack', []], ['webpack', ['--webpack']]]) {
   test(`Next.js built with ${bundler}, under next start from .next alone: Node.js route, proxy, edge route`, async () => {
     const app = copyApp(bundler.toLowerCase());
@@ -118,7 +145,10 @@ for (const [bundler, args] of [['Turbopack', []], ['webpack', ['--webpack']]]) {
     rmSync(join(app, 'node_modules', 'outboundsync'), { recursive: true });
     assert.throws(() => createRequire(join(app, 'package.json')).resolve('outboundsync'), { code: 'MODULE_NOT_FOUND' });
 
-    await serve(app, ['start'], { OUTBOUNDSYNC_API_KEY: GOOD }, assertResults);
+    await serve(app, ['start'], { OUTBOUNDSYNC_API_KEY: GOOD }, async (url) => {
+      await assertResults(url);
+      await assertClientPagePreloads(url);
+    });
     await serve(app, ['start'], { OUTBOUNDSYNC_API_KEY: BAD }, assertRejected);
   });
 }

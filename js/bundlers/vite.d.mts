@@ -1,0 +1,13 @@
+import type { Plugin } from 'vite';
+
+/**
+ * Vite plugin: in `vite build`, adds `<link rel="preload" as="fetch" type="application/wasm" crossorigin>`
+ * for the package's emitted `.wasm` to every HTML page whose entry imports `outboundsync`, so the
+ * download starts with the page instead of after its script. Does nothing in dev.
+ *
+ * ```js
+ * import outboundsync from 'outboundsync/vite';
+ * export default { plugins: [outboundsync()] };
+ * ```
+ */
+export default function outboundsync(): Plugin;

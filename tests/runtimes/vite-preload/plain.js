@@ -1,0 +1,2 @@
+// A page's entry that does not use the package.
+document.title = 'plain';

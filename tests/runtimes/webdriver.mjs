@@ -1,0 +1,42 @@
+// Headless Chromium and Firefox through Selenium WebDriver, as the browser tests drive them
+// (browsers.test.mjs, and nextjs.test.mjs for its client page).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Builder } from 'selenium-webdriver';
+import chrome from 'selenium-webdriver/chrome.js';
+import firefox from 'selenium-webdriver/firefox.js';
+
+// The Debian browsers and drivers (make test installs them; the Makefile exports the driver
+// paths). Every path is given, so Selenium Manager never tries to download one.
+export const browsers = {
+  chromium(profile, extension) {
+    const options = new chrome.Options()
+      .setChromeBinaryPath(process.env.CHROMIUM ?? '/usr/bin/chromium')
+      .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`);
+    // An unpacked extension, as a developer loads one (headless=new loads extensions).
+    if (extension) options.addArguments(`--load-extension=${extension}`, `--disable-extensions-except=${extension}`);
+    const service = new chrome.ServiceBuilder(process.env.CHROMEDRIVER ?? '/usr/bin/chromedriver');
+    return new Builder().forBrowser('chrome').setChromeOptions(options).setChromeService(service).build();
+  },
+  firefox() {
+    const options = new firefox.Options().setBinary(process.env.FIREFOX ?? '/usr/bin/firefox-esr').addArguments('-headless');
+    const service = new firefox.ServiceBuilder(process.env.GECKODRIVER ?? 'geckodriver');
+    return new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
+  },
+};
+
+/** A fresh browser session (and profile) for `use(driver)`, closed whatever happens. */
+export async function withBrowser(name, use, extension) {
+  const profile = mkdtempSync(join(tmpdir(), `outboundsync-${name}-`));
+  const driver = await browsers[name](profile, extension);
+  try {
+    await use(driver);
+  } finally {
+    await driver.quit();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export const WAIT_MS = 30_000; // how long a step may take on a busy machine before the test gives up
