@@ -19,7 +19,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
 use crate::body::js_result::ResultForJs;
-use crate::cache::js_fleet::{self, Fetched, Outcome};
+#[cfg(feature = "fleet")]
+use crate::cache::js_fleet;
+use crate::cache::js_fleet::{Fetched, Outcome};
 use crate::cache::js_store::{self, Store};
 use crate::cache::policy::{self as cache, Cache, Lookup};
 use crate::cache::xfetch;
@@ -86,8 +88,9 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
             Some(Ok((me, age_ms, took_ms))) => {
                 log.write(Level::Info, || log::cache_hit(hint.as_deref(), age_ms));
                 // XFetch: a busy instance refreshes before expiry, while callers keep this result
-                // (inside a 429's window `took_ms` is 0: never before expiry).
-                if let Some(store) = store {
+                // (inside a 429's window `took_ms` is 0: never before expiry). Only with a store,
+                // which the browser build has none of.
+                if let (true, Some(store)) = (cfg!(feature = "fleet"), store) {
                     let expiry = now - age_ms + config.cache_ttl_ms;
                     if xfetch::refresh_early(now, expiry, took_ms, js_sys::Math::random()) && listed(&slot).is_none() {
                         start(&slot, config, fetch, Some(store), log);
@@ -206,10 +209,15 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log
             }
         };
         let fetched = match &store {
+            #[cfg(feature = "fleet")]
             Some(store) => {
                 let kept = CACHE.with(|cache| cache.borrow().kept(&slot).map(|(at, _)| at));
                 js_fleet::call(store, &config, &fetch, &signal, &log, kept, &on_limited).await
             }
+            // The browser build's `Store` has no values; said outright, since LLVM kept the
+            // fleet's code behind this arm otherwise (14 KB).
+            #[cfg(not(feature = "fleet"))]
+            Some(store) => match *store {},
             None => {
                 let sent = js_sys::Date::now();
                 let outcome = crate::request::js_retry_loop::run(&config, &fetch, Some(&signal), &log, Some(&on_limited)).await.map(Rc::new);

@@ -194,16 +194,15 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     let cache_store = store_shape(raw.cache_store, cache_ttl_ms)?;
     let stale_if_error_ms = match raw.stale_if_error_ms {
         OptionValue::Absent => 0.0,
+        OptionValue::Number(n) if n == 0.0 => 0.0,
+        // The browser build carries no stale-if-error code (the `fleet` feature's).
+        _ if cfg!(not(feature = "fleet")) => return Err(ClientError::new(ErrorCode::InvalidOption, messages::STALE_NOT_IN_BROWSER_BUILD)),
         OptionValue::Number(n) if n > 0.0 && cache_ttl_ms == 0.0 && n <= MAX_TTL_MS => {
             return Err(ClientError::new(ErrorCode::InvalidOption, messages::stale_without_ttl()));
         }
         OptionValue::Number(n) if (0.0..=MAX_TTL_MS).contains(&n) && n.fract() == 0.0 => n,
         other => return Err(invalid("staleIfErrorMs", &messages::expected_cache_ttl_ms(MAX_TTL_MS), &other)),
     };
-    // The browser build carries no stale-if-error code (the `fleet` feature's).
-    if cfg!(not(feature = "fleet")) && stale_if_error_ms > 0.0 {
-        return Err(ClientError::new(ErrorCode::InvalidOption, messages::STALE_NOT_IN_BROWSER_BUILD));
-    }
     let allow_browser = match raw.dangerously_allow_browser {
         OptionValue::Absent => false,
         OptionValue::Bool(b) => b,
