@@ -80,6 +80,7 @@ export interface OutboundSyncOptions {
    * With cacheTtlMs: when the API answers 429 or 5xx, times out or cannot be reached, return the
    * last good result if it is no older than cacheTtlMs + staleIfErrorMs (one warn line) instead
    * of failing. Never after a 401 or 403. A whole number up to 86400000 (24 hours). Default: 0 (off).
+   * Not in the browser build (pages, workers, extensions), which refuses any value above 0 with `invalid_option`.
    */
   staleIfErrorMs?: number | null;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */
