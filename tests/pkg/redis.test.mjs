@@ -77,6 +77,12 @@ function keyvOn(url) {
   return keyv;
 }
 
+/** The PTTL of the result a call wrote under `key`, once it is there (writes leave the caller's path). */
+async function resultTtl(client, key) {
+  await until(async () => /\nresult /.test(String(await client.get(key))), 30_000, `a result under ${key}`);
+  return client.pttl(key);
+}
+
 test('two Node processes, 50 concurrent calls each: the API sees one request', async () => {
   const apiKey = freshKey();
   const first = await instance(apiKey, 50);
@@ -116,10 +122,7 @@ test('process A gets a 429 with Retry-After: 30 and waits it out; process B, sta
     await until(() => upstream.count(apiKey) === 1, 30_000);
     const keyv = keyvOn(redis.url);
     try {
-      for (;;) {
-        if (/\nrate_limited \d{13}/.test(String(await keyv.get(storeKey(upstream.url, apiKey))))) break;
-        await sleep(10);
-      }
+      await until(async () => /\nrate_limited \d{13}/.test(String(await keyv.get(storeKey(upstream.url, apiKey)))));
     } finally {
       await keyv.disconnect();
     }
@@ -167,10 +170,7 @@ test("a value copied from another key's entry is ignored, warned about and repla
     assert.deepEqual(ids(got), [7, 8]);
     assert.equal(upstream.count(apiKey), 1);
     assert.ok(lines.at('warn').some((l) => l.includes('is not a valid result')), lines.text());
-    for (;;) {
-      if (/\nresult \d{13} \d+\n\{"account":\{"id":42/.test(String(await keyv.get(k)))) break;
-      await sleep(10);
-    }
+    await until(async () => /\nresult \d{13} \d+\n\{"account":\{"id":42/.test(String(await keyv.get(k))));
   } finally {
     await keyv.disconnect();
   }
@@ -257,11 +257,7 @@ test('raw ioredis and node-redis (v4, v6) clients are refused with the adapter, 
       assert.equal(upstream.count(apiKey), 0);
       assert.deepEqual(ids(await api.getOutboundSyncConnections({ apiKey, baseUrl: upstream.url, cacheTtlMs: 60_000, cacheStore: adapter })), [7, 8]);
       const k = storeKey(upstream.url, apiKey);
-      for (;;) {
-        if (/\nresult /.test(String(await ioredis.get(k)))) break;
-        await sleep(10);
-      }
-      const pttl = await ioredis.pttl(k);
+      const pttl = await resultTtl(ioredis, k);
       assert.ok(pttl > 0 && pttl <= 60_000, `PTTL ${pttl}: the entry never expires`);
     }
   } finally {
@@ -278,11 +274,7 @@ test("unstorage's redis driver, passed as it is, is given each entry's TTL (in s
     const options = { apiKey, baseUrl: upstream.url, cacheTtlMs: 60_000, cacheStore: storage };
     assert.deepEqual(ids(await api.getOutboundSyncConnections(options)), [7, 8]);
     const k = storeKey(upstream.url, apiKey);
-    for (;;) {
-      if (/\nresult /.test(String(await ioredis.get(k)))) break;
-      await sleep(10);
-    }
-    const pttl = await ioredis.pttl(k);
+    const pttl = await resultTtl(ioredis, k);
     assert.ok(pttl > 0 && pttl <= 60_000, `PTTL ${pttl}: the entry never expires`);
   } finally {
     await storage.dispose();
@@ -302,10 +294,7 @@ test('no Redis key or value holds any API key, or any 8 characters or more of it
     }
     const client = await keyv.store.getClient();
     const mine = [good, limited].map((k) => storeKey(upstream.url, k)).concat(`${storeKey(upstream.url, rejected)}:revoked`);
-    for (;;) {
-      if ((await Promise.all(mine.map((k) => keyv.get(k)))).every((v) => v !== undefined)) break;
-      await sleep(10);
-    }
+    await until(async () => (await Promise.all(mine.map((k) => keyv.get(k)))).every((v) => v !== undefined));
     const redisKeys = (await client.keys('*')).filter((k) => k !== 'outboundsync:warm-up');
     assert.ok(redisKeys.length >= 3, `Redis holds ${redisKeys.join(', ')}`);
     const everything = [];
