@@ -194,7 +194,7 @@ pub fn resolve(raw: RawOptions, env: Environment) -> Result<Config, ClientError>
     let cache_store = store_shape(raw.cache_store, cache_ttl_ms)?;
     let stale_if_error_ms = match raw.stale_if_error_ms {
         OptionValue::Absent => 0.0,
-        OptionValue::Number(n) if n == 0.0 => 0.0,
+        OptionValue::Number(0.0) => 0.0,
         // The browser build carries no stale-if-error code (the `fleet` feature's).
         _ if cfg!(not(feature = "fleet")) => return Err(ClientError::new(ErrorCode::InvalidOption, messages::STALE_NOT_IN_BROWSER_BUILD)),
         OptionValue::Number(n) if n > 0.0 && cache_ttl_ms == 0.0 && n <= MAX_TTL_MS => {
