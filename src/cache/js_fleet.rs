@@ -16,9 +16,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortSignal;
 
 use crate::body::js_result::ResultForJs;
-use crate::cache::js_store::{Got, Store};
+use crate::cache::js_store::Store;
 use crate::cache::policy as cache;
-use crate::cache::stored::{self, Head, Invalid, Stored};
+use crate::cache::stored::{self, Got, Head, Invalid, Stored};
 use crate::errors::js_failure::Failure;
 use crate::errors::{ClientError, ErrorCode};
 use crate::log::js_logger::Log;

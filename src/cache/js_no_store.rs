@@ -7,19 +7,13 @@
 use js_sys::JsString;
 use wasm_bindgen::JsValue;
 
+use crate::cache::stored::Got;
 use crate::log::js_logger::Log;
 use crate::options::config::StoreShape;
 
 /// No store can be made in this build.
 #[derive(Clone)]
 pub enum Store {}
-
-/// What `get` returned (never made here).
-pub enum Got {
-    Nothing,
-    Text(String),
-    NotText,
-}
 
 impl Store {
     /// Absent, or `Unavailable` whatever was given.

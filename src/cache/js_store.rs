@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::cache::backoff::{self, BackOff, Gate};
 use crate::cache::clients::{self, Driver, Recognised};
-use crate::cache::stored;
+use crate::cache::stored::{self, Got};
 use crate::errors::messages;
 use crate::log::js_logger::Log;
 use crate::log::lines::{self as log, StoreFailure, StoreOp};
@@ -24,14 +24,6 @@ use crate::request::js_deadline::{Deadline, Stop};
 pub struct Store {
     target: JsValue,
     driver: Driver,
-}
-
-/// What `get` returned.
-pub enum Got {
-    Nothing,
-    Text(String),
-    /// Neither a string nor null or undefined (a Buffer, an object): ignored, with a warning.
-    NotText,
 }
 
 /// At most this many stores' back-offs are kept (one per store object an instance was given).

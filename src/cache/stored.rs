@@ -75,6 +75,14 @@ pub fn revoked_key(digest: &str) -> String {
     [KEY_PREFIX, digest, REVOKED_SUFFIX].concat()
 }
 
+/// What a store's `get` returned, before it is read.
+pub enum Got {
+    Nothing,
+    Text(String),
+    /// Neither a string nor null or undefined (a Buffer, an object): ignored, with a warning.
+    NotText,
+}
+
 /// A result as stored: `text` is the body, checked.
 #[derive(Debug, PartialEq)]
 pub struct StoredResult<'a> {
