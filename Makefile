@@ -52,8 +52,8 @@ pkg: tools pkg/package.json
 
 # Two builds of one crate: the full one (build/bindgen/, outboundsync_core_bg.wasm) for Node,
 # workerd, Vercel Edge and Deno, and the browser one (build/bindgen-browser/,
-# outboundsync_browser_bg.wasm), built without the `fleet` feature: no cacheStore code for a
-# page to download.
+# outboundsync_browser_bg.wasm), built without the default features (`fleet`, `request-bound`):
+# no cacheStore code and no heartbeat for a page to download.
 # wasm-opt -ocimfs 20: functions with one caller are no longer all folded into it, which made
 # the retry loop one 34 KB function that V8 compiles whole on the first call (BENCHMARKS.md).
 # --converge: -Oz's passes again until nothing shrinks (0.8 KB; -ocimfs still holds).
@@ -74,12 +74,12 @@ pkg/package.json: $(SOURCES)
 	node scripts/assemble-pkg.mjs
 
 # rustfmt.toml sets the width; clippy runs for the native core and for the wasm boundary, the
-# latter also without the `fleet` feature (the browser build).
+# latter also without the default features (the browser build).
 test-lint: tools
 	scripts/timed.sh $@ sh -c 'cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings \
 	  && cargo clippy --target wasm32-unknown-unknown --all-targets --no-default-features -- -D warnings'
 
-# The core with and without the `fleet` feature (the browser build's).
+# The core with and without the default features (the browser build's).
 test-native:
 	scripts/timed.sh $@ sh -c 'cargo test && cargo test --no-default-features --lib'
 
@@ -88,7 +88,7 @@ test-native:
 test-node: tools
 	scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --node
 
-# In the browsers, the contract runs on what pages load: the build without the `fleet` feature.
+# In the browsers, the contract runs on what pages load: the build without the default features.
 test-chrome:
 	scripts/ensure-tools.sh browsers
 	WASM_BINDGEN_USE_BROWSER=1 scripts/with-double.sh scripts/timed.sh $@ wasm-pack test --headless --chrome --no-default-features

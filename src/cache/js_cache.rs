@@ -12,9 +12,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
@@ -22,6 +21,8 @@ use crate::body::js_result::ResultForJs;
 #[cfg(feature = "fleet")]
 use crate::cache::js_fleet;
 use crate::cache::js_fleet::{Fetched, Outcome};
+#[cfg(feature = "request-bound")]
+use crate::cache::js_heartbeat::Heartbeat;
 use crate::cache::js_store::{self, Store};
 use crate::cache::policy::{self as cache, Cache, Lookup};
 use crate::cache::xfetch;
@@ -35,19 +36,10 @@ use crate::request::attempt;
 use crate::request::js_deadline::{Deadline, Stop};
 use crate::request::js_fetch::Fetch;
 
-/// How often a shared request's heartbeat beats, and how often a caller sharing it checks.
-/// A check that sees no beat since the last one gives up on the request (at worst a second
-/// request is sent, never a hang).
-const BEAT_MS: f64 = 250.0;
+/// How often a caller sharing a request checks on it (its heartbeat, and its signal). A check
+/// that sees no beat since the last one gives up on the request (at worst a second request is
+/// sent, never a hang).
 const CHECK_MS: f64 = 1_000.0;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setInterval)]
-    fn set_interval(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearInterval)]
-    fn clear_interval(handle: &JsValue);
-}
 
 struct Flight {
     /// Resolves (never rejects) once `outcome` is set.
@@ -117,8 +109,7 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
             },
         };
         let _waiter = Waiter::join(&slot, &flight);
-        let alive = || log.write(Level::Debug, || log::shared_alive(hint.as_deref()));
-        match wait(&flight, signal, (!started).then_some(&alive as &dyn Fn())).await {
+        match wait(&flight, signal, !started, || log.write(Level::Debug, || log::shared_alive(hint.as_deref()))).await {
             Waited::Done => {
                 let outcome = flight.outcome.borrow().clone();
                 let outcome = outcome.unwrap_or_else(|| Err(attempt::aborted(config, 0).into()));
@@ -197,6 +188,7 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log
     FLIGHTS.with(|flights| flights.borrow_mut().push((slot.clone(), Rc::clone(&flight))));
     let (slot, config, fetch, store, log, running) = (slot.clone(), config.clone(), fetch.clone(), store.cloned(), log.clone(), Rc::clone(&flight));
     spawn_local(async move {
+        #[cfg(feature = "request-bound")]
         let heartbeat = Heartbeat::start(Rc::clone(&running.beats));
         let signal = running.controller.signal();
         // A 429's window goes to memory at first sight, and the calls that joined stop waiting.
@@ -225,6 +217,7 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log
                 Fetched { outcome, at_ms: now, took_ms: now - sent, from_store: false, stale: None, revoked_ms: None, write: None }
             }
         };
+        #[cfg(feature = "request-bound")]
         drop(heartbeat);
         let Fetched { outcome, at_ms, took_ms, from_store, stale, revoked_ms, write } = fetched;
         CACHE.with(|cache| {
@@ -271,11 +264,10 @@ enum Waited {
     Lost,
 }
 
-/// Waits for the flight's outcome, checking its heartbeat each `CHECK_MS` when given `alive`,
-/// called at each check that finds it beating (the call that started it runs in its context,
-/// needs no check, and alone waits out a 429).
-async fn wait(flight: &Flight, signal: Option<&AbortSignal>, alive: Option<&dyn Fn()>) -> Waited {
-    let joined = alive.is_some();
+/// Waits for the flight's outcome. A call that `joined` it checks its heartbeat each `CHECK_MS`
+/// and calls `alive` at each check that finds it beating (the call that started it runs in its
+/// context, needs no check, and alone waits out a 429).
+async fn wait(flight: &Flight, signal: Option<&AbortSignal>, joined: bool, alive: impl Fn()) -> Waited {
     let mut beats = flight.beats.get();
     loop {
         let deadline = Deadline::start(CHECK_MS, signal, None);
@@ -292,13 +284,17 @@ async fn wait(flight: &Flight, signal: Option<&AbortSignal>, alive: Option<&dyn 
         }
         match deadline.stop() {
             Some(Stop::Aborted) => return Waited::Aborted,
-            Some(Stop::Elapsed) if alive.is_some() && flight.beats.get() == beats => return Waited::Lost,
-            stop => {
-                if let (Some(Stop::Elapsed), Some(alive)) = (stop, alive) {
+            // Without `request-bound` nothing beats, and nothing ends a request but its own end.
+            Some(Stop::Elapsed) if cfg!(feature = "request-bound") => {
+                if joined {
+                    if flight.beats.get() == beats {
+                        return Waited::Lost;
+                    }
                     alive();
                 }
                 beats = flight.beats.get();
             }
+            _ => {}
         }
     }
 }
@@ -337,24 +333,4 @@ fn forget(slot: &Slot, flight: &Rc<Flight>) -> bool {
         flights.retain(|(s, current)| s != slot || !Rc::ptr_eq(current, flight));
         flights.len() < listed
     })
-}
-
-/// Counts up every `BEAT_MS` until dropped.
-struct Heartbeat {
-    handle: JsValue,
-    _beat: Closure<dyn FnMut()>,
-}
-
-impl Heartbeat {
-    fn start(beats: Rc<Cell<u32>>) -> Heartbeat {
-        let beat = Closure::<dyn FnMut()>::new(move || beats.set(beats.get().wrapping_add(1)));
-        let handle = set_interval(beat.as_ref().unchecked_ref(), BEAT_MS);
-        Heartbeat { handle, _beat: beat }
-    }
-}
-
-impl Drop for Heartbeat {
-    fn drop(&mut self) {
-        clear_interval(&self.handle);
-    }
 }
