@@ -79,7 +79,7 @@ async function perCall(fn, calls) {
 async function weight() {
   const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
   // What `require('outboundsync')` reads in Node: the entry, the glue, and (since issue 16) the
-  // .wasm as base64 in wasm-inline.cjs, where the package has it.
+  // .wasm as base64 (deflated since issue 27's tarball fix) in wasm-inline.cjs, where the package has it.
   const jsFiles = ['node.cjs', 'core.cjs', 'wasm-inline.cjs'].filter((f) => existsSync(pkg(f)));
   const js = jsFiles.map((f) => readFileSync(pkg(f)));
   const baseJs = gzip(readFileSync(here('./baseline.mjs')));

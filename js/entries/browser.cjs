@@ -2,8 +2,8 @@
 // CommonJS under the `browser` condition: what Jest's jsdom environment loads (it resolves
 // `require` with the `browser` condition), and a page bundled from `require('outboundsync')`.
 // There is no module URL to fetch the .wasm from beside in CommonJS, so its bytes come with the
-// JavaScript as in node.cjs (pages that `import` get browser.mjs, which fetches the file
-// instead); they are compiled asynchronously, as a browser's main thread requires for a module
+// JavaScript as in node.cjs, inflated by the fflate code bundled with them in a page (pages that
+// `import` get browser.mjs, which fetches the file instead); they are compiled asynchronously, as a browser's main thread requires for a module
 // this size. Calls follow a page's rules (`browser_disallowed` unless `dangerouslyAllowBrowser`),
 // which the core reads from the globals, as in browser.mjs.
 const core = require('./core.cjs');

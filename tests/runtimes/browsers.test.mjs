@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 import { By, until } from 'selenium-webdriver';
 import { listen } from '../support/double.mjs';
 import { freePort } from '../support/ports.mjs';
-import { run, bin, here, tools, GOOD, BAD, project, useExampleProject, startProcess, waitForServer } from './fixture.mjs';
+import { run, root, bin, here, tools, GOOD, BAD, project, useExampleProject, startProcess, waitForServer } from './fixture.mjs';
 import { browsers, withBrowser, WAIT_MS } from './webdriver.mjs';
 
 useExampleProject();
@@ -130,12 +130,17 @@ function assertPreloadsWasm(folder, label) {
 }
 
 const WASM_BASE64_MAGIC = 'AGFzbQ'; // "\0asm", the first bytes of any .wasm, as base64
+/** The start of the server entries' copy of the .wasm (deflated, as base64) in wasm-inline.cjs. */
+const INLINE_COPY = readFileSync(join(root, 'pkg', 'wasm-inline.cjs'), 'utf8').match(/["'`]([A-Za-z0-9+/]{64})[A-Za-z0-9+/=]{10000,}["'`]/)[1];
 
-/** Fails if a file of a browser build carries the .wasm as base64 (the server entries' copy). */
+/** Fails if a file of a browser build carries the .wasm inside its JavaScript: the server
+ * entries' copy, or any .wasm a bundler turned into base64. */
 function assertNoBase64Wasm(folder, label) {
   for (const file of readdirSync(folder, { recursive: true })) {
     const path = join(folder, String(file));
-    if (/\.(m?js|cjs|html)$/.test(path)) assert.ok(!readFileSync(path, 'utf8').includes(WASM_BASE64_MAGIC), `${label}: ${file} carries the .wasm as base64`);
+    if (!/\.(m?js|cjs|html)$/.test(path)) continue;
+    const text = readFileSync(path, 'utf8');
+    assert.ok(!text.includes(WASM_BASE64_MAGIC) && !text.includes(INLINE_COPY), `${label}: ${file} carries the .wasm as base64`);
   }
 }
 
