@@ -297,14 +297,22 @@ test('outboundsync/vite preloads the .wasm on exactly the pages that import the 
     site.close();
   }
 
-  // `vite` (dev): the page is served, without a preload.
+  // `vite` (dev): the page is served without a preload, and a call works in Chromium, with the
+  // package pre-bundled as Vite's dev server does with every dependency (the .wasm found and
+  // downloaded once).
   const port = await freePort();
   const dev = startProcess(bin('vite'), ['--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: dir });
   try {
-    await waitForServer(`http://127.0.0.1:${port}/`, dev.child);
-    const response = await fetch(`http://127.0.0.1:${port}/`);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForServer(`${url}/`, dev.child);
+    const response = await fetch(`${url}/`);
     assert.equal(response.status, 200);
     assert.deepEqual(preloads(await response.text()), []);
+    await withBrowser('chromium', async (driver) => {
+      assert.deepEqual(await probe(driver, `${url}/`), [7, 8, 9], dev.output());
+      const downloads = await driver.executeScript("return performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).map((e) => e.name)");
+      assert.equal(downloads.length, 1, JSON.stringify(downloads));
+    });
   } finally {
     await dev.stop();
   }
