@@ -56,6 +56,21 @@ test('index.mjs (the ES module entries\' shared loader): the same', async () => 
   assert.deepEqual((await api.getOutboundSyncConnections(options())).map((c) => c.id), [7, 8, 9]);
 });
 
+test('the built-in copy inflates to the shipped .wasm, by node:zlib and by fflate where no zlib is lent (as in Node 18 and pages)', async () => {
+  const shipped = readFileSync(pkg('outboundsync_core_bg.wasm'));
+  const script = (hide) => `
+    ${hide ? 'delete process.getBuiltinModule; globalThis.Buffer = undefined;' : ''}
+    const bytes = require(${JSON.stringify(pkg('wasm-inline.cjs'))}).wasmBytes();
+    const fflate = Object.keys(require.cache).some((f) => f.endsWith('inflate.cjs'));
+    console.log(JSON.stringify({ bytes: require('node:buffer').Buffer.from(bytes).toString('base64'), fflate }));`;
+  for (const hide of [false, true]) {
+    const { stdout } = await run(process.execPath, ['-e', script(hide)], { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 });
+    const { bytes, fflate } = JSON.parse(stdout);
+    assert.equal(fflate, hide, hide ? 'fflate not used without zlib' : 'fflate loaded though zlib was lent');
+    assert.ok(Buffer.from(bytes, 'base64').equals(shipped), `the inflated bytes differ from the shipped .wasm (fflate: ${fflate})`);
+  }
+});
+
 test('Node with --jitless (no WebAssembly at all): every call rejects with wasm_load_failed', async () => {
   const script = `
     const api = require(${JSON.stringify(pkg('node.cjs'))});
