@@ -12,11 +12,14 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::cache::js_store::Store;
 use crate::cache::{js_cache, js_fleet};
+use crate::errors::ClientError;
 use crate::log::js_logger::Log;
 use crate::log::lines::{self, Level};
 use crate::options::config::{self, LogChoice, OptionValue};
-use crate::options::{js_options, js_runtime};
+use crate::options::js_options;
+use crate::request::js_fetch::Fetch;
 use crate::request::js_retry_loop::{engine_refused, run};
 
 /// `GET /api/v1/me`: the account, the key's metadata and the connections it can reach.
@@ -38,9 +41,13 @@ fn start(options: JsValue, connections_only: bool) -> Promise {
 }
 
 async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsValue> {
-    let args = js_options::read(options).map_err(|e| crate::errors::js_failure::to_js(&e, None))?;
+    let refused = |e: ClientError| crate::errors::js_failure::to_js(&e, None);
+    let mut args = js_options::read(options).map_err(refused)?;
+    let fetch = Fetch::from_option(std::mem::take(&mut args.fetch)).map_err(refused)?;
+    let store;
+    (args.raw.cache_store, store) = Store::read(std::mem::take(&mut args.cache_store));
     let raw = &args.raw;
-    let env = js_runtime::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
+    let env = js_options::environment(raw.api_key == OptionValue::Absent, raw.base_url == OptionValue::Absent, raw.log_level == OptionValue::Absent);
     let choice = config::log_level(&raw.log_level, env.log_level.as_deref());
     let log = Log::new(choice.as_ref().map_or(Level::Off, |c| c.level), args.logger.clone(), choice.as_ref().is_ok_and(|c| c.silenced));
     if let Ok(LogChoice { warning: Some(line), .. }) = &choice {
@@ -50,10 +57,10 @@ async fn call(options: &JsValue, connections_only: bool) -> Result<JsValue, JsVa
         Ok(config) if config.cache_ttl_ms > 0.0 => {
             // Boxed, so the cache's code is a function of its own that only calls using it compile.
             let cached: Pin<Box<dyn Future<Output = js_fleet::Outcome> + '_>> =
-                Box::pin(js_cache::call(&config, &args.fetch, args.store.as_ref(), args.signal.as_ref(), &log));
+                Box::pin(js_cache::call(&config, &fetch, store.as_ref(), args.signal.as_ref(), &log));
             cached.await
         }
-        Ok(config) => run(&config, &args.fetch, args.signal.as_ref(), &log, None).await.map(Rc::new).inspect_err(|f| js_cache::learn(&config, &f.error)),
+        Ok(config) => run(&config, &fetch, args.signal.as_ref(), &log, None).await.map(Rc::new).inspect_err(|f| js_cache::learn(&config, &f.error)),
         Err(error) => Err(error.into()),
     };
     let result = outcome.and_then(|me| me.to_js(connections_only).map_err(|cause| engine_refused(cause, 0)));

@@ -21,6 +21,10 @@ pub mod cache;
 /// Log levels and every log line; writing them to the caller's logger.
 pub mod log;
 
+/// What the runtime offers through `globalThis`, for every room's boundary.
+#[cfg(target_arch = "wasm32")]
+pub mod js_runtime;
+
 /// The exported functions.
 #[cfg(target_arch = "wasm32")]
 pub mod exports;

@@ -172,7 +172,7 @@ extern "C" {
 /// There, store writes stay on the caller's path.
 pub fn writes_must_be_awaited() -> bool {
     let global = js_sys::global();
-    let workerd = crate::options::js_runtime::property(&global, "navigator")
+    let workerd = crate::js_runtime::property(&global, "navigator")
         .is_some_and(|navigator| navigator.unchecked_into::<Navigator>().user_agent().as_string().is_some_and(|ua| ua == "Cloudflare-Workers"));
-    workerd || crate::options::js_runtime::property(&global, "EdgeRuntime").is_some()
+    workerd || crate::js_runtime::property(&global, "EdgeRuntime").is_some()
 }

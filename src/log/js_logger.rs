@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::log::lines::Level;
 
-use crate::options::js_runtime as runtime;
+use crate::js_runtime as runtime;
 
 #[derive(Clone)]
 pub struct Log {

@@ -1,33 +1,34 @@
-//! Reading the argument of the exported functions: a key string, or an options object.
+//! Reading what a call is given: the argument of the exported functions (a key string, or an
+//! options object) and the environment variables it leaves to the runtime. The `fetch` and
+//! `cacheStore` options come out as they were given: their rooms read them
+//! (`request::js_fetch`, `cache::js_store`).
 
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::errors::messages;
 use crate::errors::{ClientError, ErrorCode};
-use crate::options::config::{self, OptionValue, RawOptions, OPTION_NAMES};
-
-use crate::cache::js_store::Store;
-use crate::options::js_runtime as runtime;
+use crate::js_runtime::{self as runtime, Var};
+use crate::options::config::{self, Environment, OptionValue, RawOptions, OPTION_NAMES};
 use crate::options::js_value::field;
-use crate::request::js_fetch::Fetch;
 
 pub struct CallArgs {
+    /// The options as given; `cache_store`'s shape is the store reader's to fill in.
     pub raw: RawOptions,
-    pub fetch: Fetch,
+    /// The `fetch` option as given (`Fetch::from_option` reads it).
+    pub fetch: JsValue,
     pub signal: Option<AbortSignal>,
     /// The `logger` option, checked to have the four methods; `None` logs to `console`.
     pub logger: Option<JsValue>,
-    /// The `cacheStore` option, if it has one of the two shapes (`config::resolve` judges it).
-    pub store: Option<Store>,
+    /// The `cacheStore` option as given (`Store::read` reads it).
+    pub cache_store: JsValue,
 }
 
 pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
     let mut raw = RawOptions::default();
-    let [mut fetch, mut signal, mut logger] = [JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED];
-    let mut store = None;
+    let [mut fetch, mut signal, mut logger, mut cache_store_given] = [JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED];
     if let Some(key) = arg.as_string() {
         raw.api_key = OptionValue::Str(key);
     } else if arg.is_object() && !js_sys::Array::is_array(arg) {
@@ -46,12 +47,22 @@ pub fn read(arg: &JsValue) -> Result<CallArgs, ClientError> {
             log_level: field(log_level),
             dangerously_allow_browser: field(allow_browser),
         };
-        (fetch, signal, logger) = (fetch_with, signal_from, log_to);
-        (raw.cache_store, store) = Store::read(cache_store);
+        (fetch, signal, logger, cache_store_given) = (fetch_with, signal_from, log_to, cache_store);
     } else if !arg.is_undefined() && !arg.is_null() {
         return Err(config::invalid("options", messages::EXPECTED_OPTIONS, &field(arg.clone())));
     }
-    Ok(CallArgs { raw, fetch: fetch_function(fetch)?, signal: abort_signal(signal)?, logger: log_target(logger)?, store })
+    Ok(CallArgs { raw, fetch, signal: abort_signal(signal)?, logger: log_target(logger)?, cache_store: cache_store_given })
+}
+
+/// Reads only the variables the caller did not give as options: `process.env` is slow to read
+/// in Node, and a key given is a key that needs no lookup.
+pub fn environment(need_key: bool, need_base_url: bool, need_log_level: bool) -> Environment {
+    Environment {
+        api_key: if need_key { runtime::env_var(Var::ApiKey) } else { None },
+        base_url: if need_base_url { runtime::env_var(Var::BaseUrl) } else { None },
+        log_level: if need_log_level { runtime::env_var(Var::Log) } else { None },
+        is_browser_page: runtime::is_browser_page(),
+    }
 }
 
 /// Every option, read in `OPTION_NAMES`'s order with one `Reflect.get` (a getter may have
@@ -86,18 +97,6 @@ fn refuse_unknown_names(options: &JsValue) -> Result<(), ClientError> {
         }
     }
     Ok(())
-}
-
-fn fetch_function(value: JsValue) -> Result<Fetch, ClientError> {
-    if value.is_undefined() || value.is_null() {
-        return if runtime::has_global_fetch() {
-            Ok(Fetch::Global)
-        } else {
-            Err(config::invalid("fetch", messages::EXPECTED_FETCH_WITHOUT_GLOBAL, &OptionValue::Absent))
-        };
-    }
-    let shown = field(value.clone());
-    value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| config::invalid("fetch", messages::EXPECTED_FETCH, &shown))
 }
 
 /// Anything with the four methods (console, pino, winston, a test's recorder).

@@ -7,6 +7,4 @@ pub mod key;
 #[cfg(target_arch = "wasm32")]
 pub mod js_options;
 #[cfg(target_arch = "wasm32")]
-pub mod js_runtime;
-#[cfg(target_arch = "wasm32")]
 pub mod js_value;

@@ -9,8 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, RequestRedirect, Response};
 
-use crate::options::config::Config;
-use crate::options::js_runtime::property as get;
+use crate::errors::{messages, ClientError};
+use crate::js_runtime::{self as runtime, property as get};
+use crate::options::config::{self, Config, OptionValue};
+use crate::options::js_value::field;
 use crate::request::attempt::{Outcome, Unread};
 use crate::request::js_deadline::{Deadline, Stop};
 use crate::request::status;
@@ -63,6 +65,19 @@ pub enum Fetch {
 }
 
 impl Fetch {
+    /// The `fetch` option: a function, or the global `fetch` when not given.
+    pub fn from_option(value: JsValue) -> Result<Fetch, ClientError> {
+        if value.is_undefined() || value.is_null() {
+            return if runtime::has_global_fetch() {
+                Ok(Fetch::Global)
+            } else {
+                Err(config::invalid("fetch", messages::EXPECTED_FETCH_WITHOUT_GLOBAL, &OptionValue::Absent))
+            };
+        }
+        let shown = field(value.clone());
+        value.dyn_into::<Function>().map(Fetch::Custom).map_err(|_| config::invalid("fetch", messages::EXPECTED_FETCH, &shown))
+    }
+
     fn send(&self, url: &str, init: &RequestInit) -> Result<Promise, JsValue> {
         match self {
             Fetch::Global => global_fetch(url, init),

@@ -1,23 +1,10 @@
 //! What the runtime offers, found through `globalThis` only: Node, Deno, Bun, workers and edge
 //! runtimes have no `window`. Every read may throw (a runtime denying access); that reads as
-//! "not there".
+//! "not there". Every room's boundary asks here, and this module asks nothing of them.
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-use crate::options::config::Environment;
-
-/// Reads only the variables the caller did not give as options: `process.env` is slow to read
-/// in Node, and a key given is a key that needs no lookup.
-pub fn environment(need_key: bool, need_base_url: bool, need_log_level: bool) -> Environment {
-    Environment {
-        api_key: if need_key { env_var(Var::ApiKey) } else { None },
-        base_url: if need_base_url { env_var(Var::BaseUrl) } else { None },
-        log_level: if need_log_level { env_var(Var::Log) } else { None },
-        is_browser_page: is_browser_page(),
-    }
-}
 
 // Typed getters: the property names live in the generated JS, so no name crosses from wasm.
 // `catch`: a runtime may deny access.
@@ -52,7 +39,7 @@ extern "C" {
 
 /// The environment variables this package reads.
 #[derive(Clone, Copy)]
-enum Var {
+pub enum Var {
     ApiKey,
     BaseUrl,
     Log,
@@ -104,7 +91,7 @@ pub fn property(target: &JsValue, name: &str) -> Option<JsValue> {
 
 /// `process.env` (Node, Bun, Deno 2), then `Deno.env` (Deno without the Node globals). The
 /// names are typed getters: no string crosses from wasm on a call that reads them.
-fn env_var(var: Var) -> Option<String> {
+pub fn env_var(var: Var) -> Option<String> {
     let global = global();
     let process_env = found(global.process()).and_then(|p| found(p.unchecked_ref::<Process>().env()));
     if let Some(value) = process_env.and_then(|env| found(var.read(env.unchecked_ref()))).and_then(|v| v.as_string()) {
@@ -117,7 +104,7 @@ fn env_var(var: Var) -> Option<String> {
 
 /// A browser page, where a key in the code is exposed to every visitor. Workers and edge
 /// runtimes have no `window` and `document`; nothing is ever called on them.
-fn is_browser_page() -> bool {
+pub fn is_browser_page() -> bool {
     let global = global();
     is_set(global.window_object()) && is_set(global.document_object())
 }
