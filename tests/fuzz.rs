@@ -224,34 +224,87 @@ proptest! {
         }
     }
 
-    /// A `cacheStore` value is untrusted: whatever a store returns, reading it never panics, and
-    /// a result read back is young enough, not revoked and passed the body checks.
+    /// A `cacheStore` value is untrusted: whatever a store returns, reading it never panics, a
+    /// value is only ever read for the key it names, and a result read back is young enough, not
+    /// revoked, not stamped further ahead than another clock can be, and is the stored text.
+    /// The stamps are drawn around `now` so that both sides of each limit come up: a result
+    /// stamped up to 70 s ahead (refused past 60 s) to 120 s old (kept under 60 s, revoked when
+    /// sent over 30 s ago), and a window ending 10 s ago to 4,000 s on (refused past an hour).
     #[test]
     fn store_values_never_panic_and_only_checked_results_come_back(
-        body in input(), at in 0u64..4_000_000_000_000, took in 0u64..100_000, until in 0u64..4_000_000_000_000,
+        body in input(), age in -70_000.0f64..120_000.0, took in 0u64..70_000, until in -10_000.0f64..4_000_000.0,
         flags in 0u8..8, edit in any::<prop::sample::Index>(), c in prop::sample::select(ALPHABET), now in 1e12f64..4e12,
     ) {
-        let digest = "0".repeat(64);
+        let (digest, other) = ("0".repeat(64), "1".repeat(64));
         let head = Head {
-            rate_limited_until: (flags & 1 != 0).then_some(until as f64),
-            refreshing_until: (flags & 2 != 0).then_some(until as f64),
+            rate_limited_until: (flags & 1 != 0).then_some(now + until),
+            refreshing_until: (flags & 2 != 0).then_some(now + until),
             refreshing_by: 7,
-            result: (flags & 4 != 0).then_some((at as f64, took as f64)),
+            result: (flags & 4 != 0).then_some((now - age, took as f64)),
         };
         let mut value: Vec<char> = format!("{}{body}", head.text(&digest)).chars().collect();
-        if flags & 1 == 0 && !value.is_empty() {
+        let edited = flags & 1 == 0 && !value.is_empty();
+        if edited {
             let i = edit.index(value.len());
             value[i] = c;
         }
         let value: String = value.into_iter().collect();
         let _ = stored::revoked_at(Some(&value), &digest);
+        // A value names the key it was written for: read for another key, it is never used.
+        prop_assert_eq!(stored::read(Some(&value), &other, 60_000.0, None, now), Err(stored::Invalid));
+        prop_assert_eq!(stored::revoked_at(Some(&value), &other), Err(stored::Invalid));
         if let Ok(read) = stored::read(Some(&value), &digest, 60_000.0, Some(now - 30_000.0), now) {
             if let Some(result) = read.result {
                 prop_assert!(result.age_ms < 60_000.0 && result.at_ms - result.took_ms >= now - 30_000.0);
-                prop_assert!(body::decode_me(result.text.as_bytes()).is_ok());
+                // Its age counts from its stamp, never below 0, and the stamp is at most a
+                // minute ahead (another instance's clock); `took` is capped.
+                prop_assert_eq!(result.age_ms, (now - result.at_ms).max(0.0));
+                prop_assert!(result.at_ms <= now + 60_000.0, "{} ahead", result.at_ms - now);
+                prop_assert!(result.took_ms <= stored::MAX_TOOK_MS);
+                // The text served is the stored body, unchanged.
+                prop_assert!(value.ends_with(result.text));
+                if !edited {
+                    prop_assert_eq!(result.text, body.as_str());
+                    prop_assert_eq!((result.at_ms, result.took_ms), ((now - age).round(), (took as f64).min(stored::MAX_TOOK_MS)));
+                }
             }
             prop_assert!(read.rate_limited_until.is_none_or(|u| u > now && u - now <= 3_600_000.0));
             prop_assert!(read.refreshing_until.is_none_or(|u| u > now && u - now <= stored::MAX_MARKER_MS));
+        }
+    }
+
+    /// What an instance writes is read back by the next as written, whenever its body passes
+    /// the checks (a body that fails them makes the value invalid): the accepted branch of the
+    /// property above, reached in every case with a checked body rather than now and then.
+    #[test]
+    fn a_value_written_with_a_checked_body_is_read_back_as_written(
+        body in shaped_body(), age in -59_000.0f64..59_000.0, took in 0u64..100_000,
+        window in prop::option::of(-10_000.0f64..3_599_000.0), marker in prop::option::of(-10_000.0f64..60_000.0),
+        by in any::<u32>(), now in 1e12f64..4e12,
+    ) {
+        let digest = "0".repeat(64);
+        let head = Head {
+            rate_limited_until: window.map(|w| now + w),
+            refreshing_until: marker.map(|m| now + m),
+            refreshing_by: by,
+            result: Some((now - age, took as f64)),
+        };
+        let value = format!("{}{body}", head.text(&digest));
+        // Revoked well before any request here was sent (at most 59 s + 60 s ago).
+        let read = stored::read(Some(&value), &digest, 60_000.0, Some(now - 120_000.0), now);
+        match body::decode_me(body.as_bytes()) {
+            Err(_) => prop_assert_eq!(read, Err(stored::Invalid)),
+            Ok(checked) => {
+                let (at_ms, took_ms) = ((now - age).round(), (took as f64).min(stored::MAX_TOOK_MS));
+                let ahead = |until: Option<f64>| until.map(f64::round).filter(|u| *u > now);
+                let expected = stored::Stored {
+                    rate_limited_until: ahead(head.rate_limited_until),
+                    refreshing_until: ahead(head.refreshing_until).map(|u| u.min(now + stored::MAX_MARKER_MS)),
+                    refreshing_by: if marker.is_some() { by } else { 0 },
+                    result: Some(stored::StoredResult { body: checked, text: &body, at_ms, took_ms, age_ms: (now - at_ms).max(0.0) }),
+                };
+                prop_assert_eq!(read, Ok(expected));
+            }
         }
     }
 }

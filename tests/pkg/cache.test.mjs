@@ -68,14 +68,22 @@ test("the TTL is each caller's own: a shorter one does not take a longer one's r
     assert.equal(up.count(apiKey), 2);
   }));
 
-test('aborting one waiting caller rejects it alone; aborting all of them cancels the request', () =>
-  withDouble({ answer: () => ({ delayMs: 300 }) }, async (up) => {
-    const apiKey = freshKey();
+test('aborting one waiting caller rejects it alone; aborting all of them cancels the request', () => {
+  // Answers are held on events, not times: the shared request until its first caller has been
+  // rejected; the lonely key's first request never (its callers abort it), its next at once.
+  const [apiKey, lonely] = [freshKey(), freshKey()];
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let lonelyAsked = 0;
+  const answer = ({ key }) => (key !== lonely ? { after: held } : lonelyAsked++ === 0 ? { after: new Promise(() => {}) } : {});
+  return withDouble({ answer }, async (up) => {
     const options = { apiKey, baseUrl: up.url, cacheTtlMs: 1_000 };
     const controllers = [new AbortController(), new AbortController(), new AbortController()];
     const calls = controllers.map((c) => api.getOutboundSyncConnections({ ...options, signal: c.signal }).then((r) => r.map((x) => x.id), (e) => e));
     await until(() => up.count(apiKey) === 1);
     controllers[0].abort();
+    await calls[0];
+    release();
     const [first, second, third] = await Promise.all(calls);
     assert.ok(first instanceof api.OutboundSyncAbortError, String(first));
     assert.equal(first.code, 'aborted');
@@ -83,7 +91,6 @@ test('aborting one waiting caller rejects it alone; aborting all of them cancels
     assert.equal(up.count(apiKey), 1);
     assert.equal(up.requests[0].cancelled, false);
 
-    const lonely = freshKey();
     const all = [new AbortController(), new AbortController()];
     const waiting = all.map((c) => api.getOutboundSyncConnections({ ...options, apiKey: lonely, signal: c.signal }).catch((e) => e));
     await until(() => up.count(lonely) === 1);
@@ -95,7 +102,8 @@ test('aborting one waiting caller rejects it alone; aborting all of them cancels
     // A caller after them starts afresh rather than joining the cancelled request.
     assert.deepEqual((await api.getOutboundSyncConnections({ ...options, apiKey: lonely })).map((c) => c.id), [7, 8]);
     assert.equal(up.count(lonely), 2);
-  }));
+  });
+});
 
 test("after a 429 with Retry-After, calls fail at once without a request until it has passed", () => {
   let limited = true;

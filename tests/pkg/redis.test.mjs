@@ -116,6 +116,7 @@ test('a busy fleet: 8 processes at 20 calls a second each for 8 s, a 2 s TTL: ab
 test('process A gets a 429 with Retry-After: 30 and waits it out; process B, started once the 429 arrived, fails at once and sends nothing', { timeout: 60_000 }, async () => {
   const apiKey = freshKey('limited');
   used.push(apiKey);
+  // A retries (the default, written out: with maxRetries 0 it would fail at once, not wait).
   const env = { ...process.env, BASE_URL: upstream.url, REDIS_URL: redis.url, API_KEY: apiKey, CALLS: '3', MAX_RETRIES: '2' };
   const a = spawn(process.execPath, [processScript], { env, stdio: 'ignore' });
   try {
@@ -131,7 +132,9 @@ test('process A gets a 429 with Retry-After: 30 and waits it out; process B, sta
       assert.deepEqual([r.error, r.code, r.attempts, r.rateLimitClass], ['OutboundSyncRateLimitError', 'rate_limited', 0, true]);
       assert.ok(r.retryAfter > 0 && r.retryAfter <= 30, String(r.retryAfter));
     }
-    assert.equal(upstream.count(apiKey), 1, 'process B sent a request inside the window');
+    assert.equal(upstream.count(apiKey), 1, 'process B sent a request inside the window, or A did not wait');
+    // A is still inside its 30 s wait: neither exited (given up, crashed) nor sent again.
+    assert.deepEqual([a.exitCode, a.signalCode], [null, null], 'process A stopped instead of waiting out the window');
   } finally {
     a.kill('SIGKILL');
   }

@@ -60,8 +60,11 @@ test('two module instances sharing an LRUCache: 50 concurrent calls each, one re
     assert.equal(up.count(alone), 2);
   }));
 
-test('an instance that misses while another fetches waits for its result: one request', () =>
-  withDouble({ answer: () => ({ delayMs: 300 }) }, async (up) => {
+test('an instance that misses while another fetches waits for its result: one request', () => {
+  // The answer is held until the second instance has said it waits, however slow the machine.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  return withDouble({ answer: () => ({ after: held }) }, async (up) => {
     const apiKey = freshKey();
     const cacheStore = lru();
     const lines = recorder();
@@ -69,10 +72,13 @@ test('an instance that misses while another fetches waits for its result: one re
     const first = a.getOutboundSyncConnections(options);
     await until(() => up.count(apiKey) === 1 && String(cacheStore.get(storeKey(up.url, apiKey))).includes('\nrefreshing '));
     const second = b.getOutboundSyncConnections({ ...options, logLevel: 'info', logger: lines.logger });
+    await until(() => lines.at('info').some((l) => l.includes('another instance is fetching the result')), 30_000, 'the second instance waiting');
+    release();
     assert.deepEqual([ids(await first), ids(await second)], [[7, 8], [7, 8]]);
     assert.equal(up.count(apiKey), 1, 'the second instance sent its own request');
     assert.ok(lines.at('info').some((l) => l.includes('another instance is fetching the result')), lines.text());
-  }));
+  });
+});
 
 test('a memory hit does not touch the store; concurrent calls share the store reads (the value and the revocation at once)', () =>
   withDouble({ answer: () => ({ delayMs: 30 }) }, async (up) => {
@@ -248,14 +254,14 @@ test('a store that throws, rejects or never answers is skipped for a back-off: o
     const secret = 'redis://default:hunter2-password@10.0.0.1:6379';
     let mode = 'throw';
     const map = new Map();
-    const calls = { get: 0, put: 0 };
+    const calls = { get: 0 };
     const act = (real) => {
       if (mode === 'throw') throw new Error(`connect ECONNREFUSED ${secret}`);
       if (mode === 'reject') return Promise.reject(new Error(`ECONNRESET ${secret}`));
       if (mode === 'hang') return new Promise(() => {});
       return real();
     };
-    const cacheStore = { get: (k) => { calls.get += 1; return act(() => map.get(k)); }, put: (k, v, o) => { calls.put += 1; return act(() => map.set(k, [v, o])); } };
+    const cacheStore = { get: (k) => { calls.get += 1; return act(() => map.get(k)); }, put: (k, v, o) => act(() => map.set(k, [v, o])) };
     for (const m of ['throw', 'reject', 'hang']) {
       mode = m;
       calls.get = 0;
@@ -289,12 +295,18 @@ test("KV's put gets whole seconds, no marker (one write per second per key), and
     const map = new Map();
     const lines = recorder();
     let puts = 0;
+    let refused = 0;
+    // KV allows one write per second per key: within this test's short life, that is one write
+    // per key, so the fake refuses any second one however slow the machine is.
     const cacheStore = {
       get: async (k) => map.get(k)?.[0] ?? null,
       put: async (k, v, o) => {
         puts += 1;
-        if (map.has(k) && Date.now() - map.get(k)[2] < 1000) throw new Error('KV PUT failed: 429 Too Many Requests');
-        map.set(k, [v, o, Date.now()]);
+        if (map.has(k)) {
+          refused += 1;
+          throw new Error('KV PUT failed: 429 Too Many Requests');
+        }
+        map.set(k, [v, o]);
       },
     };
     const apiKey = freshKey();
@@ -302,6 +314,7 @@ test("KV's put gets whole seconds, no marker (one write per second per key), and
     // Two isolates missing together: each writes its result; KV refuses the second write.
     await Promise.all([separateInstance(), separateInstance()].map((api) => api.getOutboundSyncConnections(options)));
     await until(() => puts === 2);
+    assert.equal(refused, 1, 'KV did not refuse the second write: the refusal was not exercised');
     const k = storeKey(up.url, apiKey);
     assert.match(map.get(k)[0], /\nresult \d{13} \d+\n\{"account"/, 'the result was not written (a marker took the write)');
     assert.deepEqual(map.get(k)[1], { expirationTtl: 60 });

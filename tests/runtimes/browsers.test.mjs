@@ -22,7 +22,7 @@ import { By, until } from 'selenium-webdriver';
 import { listen } from '../support/double.mjs';
 import { freePort } from '../support/ports.mjs';
 import { run, root, bin, here, tools, GOOD, BAD, project, useExampleProject, startProcess, waitForServer } from './fixture.mjs';
-import { browsers, withBrowser, WAIT_MS } from './webdriver.mjs';
+import { browsers, withBrowser, probe as probePage, WAIT_MS } from './webdriver.mjs';
 
 useExampleProject();
 
@@ -327,15 +327,10 @@ function probeSources() {
   return dir;
 }
 
-/** Opens `url` and runs its `window.probe(args)`: what the calls gave (see browser-probe/calls.js). */
-async function probe(driver, url, args) {
-  await driver.manage().setTimeouts({ script: WAIT_MS });
-  await driver.get(url);
-  await driver.wait(() => driver.executeScript('return typeof window.probe === "function"'), WAIT_MS, `${url} defined no window.probe`);
-  return driver.executeAsyncScript(
-    'const done = arguments[arguments.length - 1]; window.probe(arguments[0]).then(done, (e) => done({ thrown: String(e && e.stack || e) }));',
-    { good: GOOD, bad: BAD, baseUrl: project.double.url, ...args },
-  );
+/** Opens `url` and runs its `window.probe(args)` with the fixture's keys and the double's
+ * address: what the calls gave (see browser-probe/calls.js). */
+function probe(driver, url, args) {
+  return probePage(driver, url, { good: GOOD, bad: BAD, baseUrl: project.double.url, ...args });
 }
 
 /** A probe's result: the three connections, then a typed 401. */

@@ -15,7 +15,7 @@ import { startDouble } from '../support/double.mjs';
 import { installPackedPackage } from '../support/installed.mjs';
 import { freePort } from '../support/ports.mjs';
 import { run, root, here, bin, GOOD, BAD, startProcess, waitForServer } from './fixture.mjs';
-import { withBrowser, WAIT_MS } from './webdriver.mjs';
+import { withBrowser, probe } from './webdriver.mjs';
 
 let work;
 let installed;
@@ -118,10 +118,7 @@ async function assertClientPagePreloads(url) {
   assert.match(rest, /crossorigin=""/);
   assert.equal((await fetch(`${url}${href}`)).status, 200);
   await withBrowser('chromium', async (driver) => {
-    await driver.manage().setTimeouts({ script: WAIT_MS });
-    await driver.get(`${url}/preload`);
-    await driver.wait(() => driver.executeScript('return typeof window.probe === "function"'), WAIT_MS, 'the client page defined no window.probe');
-    const ids = await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.probe(arguments[0]).then(done, (e) => done(String(e)));', { good: GOOD, baseUrl: double.url });
+    const ids = await probe(driver, `${url}/preload`, { good: GOOD, baseUrl: double.url });
     assert.deepEqual(ids, [7, 8, 9]);
     const downloads = await driver.executeScript("return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => [new URL(e.name).pathname, e.initiatorType])");
     assert.deepEqual(downloads, [[href, 'link']]);

@@ -40,3 +40,15 @@ export async function withBrowser(name, use, extension) {
 }
 
 export const WAIT_MS = 30_000; // how long a step may take on a busy machine before the test gives up
+
+/** Opens `url` and runs the page's `window.probe(args)` (its test hook: browser-probe/calls.js,
+ * vite-preload/, nextjs-preload/): what the calls gave, or `{ thrown }` if the probe rejected. */
+export async function probe(driver, url, args) {
+  await driver.manage().setTimeouts({ script: WAIT_MS });
+  await driver.get(url);
+  await driver.wait(() => driver.executeScript('return typeof window.probe === "function"'), WAIT_MS, `${url} defined no window.probe`);
+  return driver.executeAsyncScript(
+    'const done = arguments[arguments.length - 1]; window.probe(arguments[0]).then(done, (e) => done({ thrown: String(e && e.stack || e) }));',
+    args,
+  );
+}
