@@ -27,6 +27,11 @@ extern "C" {
     #[wasm_bindgen(method, getter, catch)]
     fn env(this: &Process) -> Result<JsValue, JsValue>;
 
+    /// `navigator`, or whatever the global of that name is.
+    type Navigator;
+    #[wasm_bindgen(method, getter = userAgent, catch)]
+    fn user_agent(this: &Navigator) -> Result<JsValue, JsValue>;
+
     /// `process.env`: the variables this package reads.
     type ProcessEnv;
     #[wasm_bindgen(method, getter = OUTBOUNDSYNC_API_KEY, catch)]
@@ -107,4 +112,16 @@ pub fn env_var(var: Var) -> Option<String> {
 pub fn is_browser_page() -> bool {
     let global = global();
     is_set(global.window_object()) && is_set(global.document_object())
+}
+
+/// Whether work left running after a call returns is cancelled when the request that started
+/// it ends: workerd (Cloudflare Workers, `navigator.userAgent`) and Vercel Edge (`EdgeRuntime`).
+/// There, what a call starts for later (a store write, an early refresh) finishes on the
+/// caller's path, or is not started.
+pub fn ends_work_with_request() -> bool {
+    let global = js_sys::global();
+    let workerd = property(&global, "navigator")
+        .and_then(|navigator| navigator.unchecked_into::<Navigator>().user_agent().ok())
+        .is_some_and(|ua| ua.as_string().is_some_and(|ua| ua == "Cloudflare-Workers"));
+    workerd || property(&global, "EdgeRuntime").is_some()
 }

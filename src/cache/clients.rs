@@ -30,9 +30,10 @@ pub enum Recognised {
     WithoutSet,
 }
 
-/// `has(name)`: the object has a property of that name (own or inherited); `is_map`: it is a
-/// `Map`.
-pub fn recognise(has: impl Fn(&str) -> bool, is_map: bool) -> Recognised {
+/// `has(name)`: the object has a property of that name (own or inherited), which is how clients
+/// are told apart; `method(name)`: that property is a function, which is what a store is called
+/// through; `is_map`: it is a `Map`.
+pub fn recognise(has: impl Fn(&str) -> bool, method: impl Fn(&str) -> bool, is_map: bool) -> Recognised {
     let refused = |client: &str, why: &str, adapter: &str| {
         Recognised::Refused(format!(
             "The cacheStore option got {client}, which {why}. Pass this adapter instead: {adapter} (or a Keyv instance, which any Keyv adapter backs)."
@@ -66,13 +67,13 @@ pub fn recognise(has: impl Fn(&str) -> bool, is_map: bool) -> Recognised {
             "{ get: async (k) => (await kv.get([k])).value, set: (k, v, ttlMs) => kv.set([k], v, { expireIn: ttlMs }) }",
         );
     }
-    if has("getItem") && has("setItem") && has("getMount") {
+    if method("getItem") && method("setItem") && has("getMount") {
         return Recognised::Use(Driver::Unstorage);
     }
-    if has("getRemainingTTL") && has("purgeStale") && has("get") && has("set") {
+    if has("getRemainingTTL") && has("purgeStale") && method("get") && method("set") {
         return Recognised::Use(Driver::Lru);
     }
-    match (has("get"), has("set"), has("put")) {
+    match (method("get"), method("set"), method("put")) {
         (true, true, _) => Recognised::Use(Driver::GetSet),
         (true, false, true) => Recognised::Use(Driver::Kv),
         (false, _, _) => Recognised::WithoutGet,
@@ -88,21 +89,29 @@ mod tests {
         move |name| names.contains(&name)
     }
 
+    /// An object whose properties of these names are all methods.
+    fn recognise_with(names: &[&str], is_map: bool) -> Recognised {
+        recognise(with(names), with(names), is_map)
+    }
+
     #[test]
     fn stores_used_as_they_are() {
         // Keyv and cache-manager: get and set (ttl in ms); KV: get and put.
-        assert_eq!(recognise(with(&["get", "set", "delete", "opts"]), false), Recognised::Use(Driver::GetSet));
-        assert_eq!(recognise(with(&["get", "set", "del", "wrap", "stores"]), false), Recognised::Use(Driver::GetSet));
-        assert_eq!(recognise(with(&["get", "put", "delete", "list", "getWithMetadata"]), false), Recognised::Use(Driver::Kv));
-        assert_eq!(recognise(with(&["get", "set", "getRemainingTTL", "purgeStale"]), false), Recognised::Use(Driver::Lru));
-        assert_eq!(recognise(with(&["getItem", "setItem", "getMount", "get", "set"]), false), Recognised::Use(Driver::Unstorage));
-        assert_eq!(recognise(with(&["set"]), false), Recognised::WithoutGet);
-        assert_eq!(recognise(with(&["get"]), false), Recognised::WithoutSet);
+        assert_eq!(recognise_with(&["get", "set", "delete", "opts"], false), Recognised::Use(Driver::GetSet));
+        assert_eq!(recognise_with(&["get", "set", "del", "wrap", "stores"], false), Recognised::Use(Driver::GetSet));
+        assert_eq!(recognise_with(&["get", "put", "delete", "list", "getWithMetadata"], false), Recognised::Use(Driver::Kv));
+        assert_eq!(recognise_with(&["get", "set", "getRemainingTTL", "purgeStale"], false), Recognised::Use(Driver::Lru));
+        assert_eq!(recognise_with(&["getItem", "setItem", "getMount", "get", "set"], false), Recognised::Use(Driver::Unstorage));
+        assert_eq!(recognise_with(&["set"], false), Recognised::WithoutGet);
+        assert_eq!(recognise_with(&["get"], false), Recognised::WithoutSet);
+        // A property that is not a function is no method: `{ get: 1, set() {} }` has no get.
+        assert_eq!(recognise(with(&["get", "set"]), with(&["set"]), false), Recognised::WithoutGet);
+        assert_eq!(recognise(with(&["get", "put"]), with(&["get"]), false), Recognised::WithoutSet);
     }
 
     #[test]
     fn raw_clients_are_refused_with_the_adapter_that_fits() {
-        let message = |names: &[&str], is_map| match recognise(with(names), is_map) {
+        let message = |names: &[&str], is_map| match recognise_with(names, is_map) {
             Recognised::Refused(message) => message,
             other => panic!("{other:?}"),
         };

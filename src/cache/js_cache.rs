@@ -23,7 +23,7 @@ use crate::cache::js_fleet;
 use crate::cache::js_fleet::{Fetched, Outcome};
 #[cfg(feature = "request-bound")]
 use crate::cache::js_heartbeat::Heartbeat;
-use crate::cache::js_store::{self, Store};
+use crate::cache::js_store::Store;
 use crate::cache::policy::{self as cache, Cache, Lookup};
 use crate::cache::xfetch;
 use crate::errors::js_failure::Failure;
@@ -81,10 +81,15 @@ pub async fn call(config: &Config, fetch: &Fetch, store: Option<&Store>, signal:
                 log.write(Level::Info, || log::cache_hit(hint.as_deref(), age_ms));
                 // XFetch: a busy instance refreshes before expiry, while callers keep this result
                 // (inside a 429's window `took_ms` is 0: never before expiry). Only with a store,
-                // which the browser build has none of.
+                // which the browser build has none of, and not where the refresh would die with
+                // this call's request (workerd, Vercel Edge), leaving a dead flight for the next
+                // miss to wait on.
                 if let (true, Some(store)) = (cfg!(feature = "fleet"), store) {
                     let expiry = now - age_ms + config.cache_ttl_ms;
-                    if xfetch::refresh_early(now, expiry, took_ms, js_sys::Math::random()) && listed(&slot).is_none() {
+                    if xfetch::refresh_early(now, expiry, took_ms, js_sys::Math::random())
+                        && listed(&slot).is_none()
+                        && !crate::js_runtime::ends_work_with_request()
+                    {
                         start(&slot, config, fetch, Some(store), log);
                     }
                 }
@@ -234,7 +239,8 @@ fn start(slot: &Slot, config: &Config, fetch: &Fetch, store: Option<&Store>, log
             }
         });
         // In workerd the write stays on the callers' path: their request's end would cancel it.
-        let awaited = write.is_some() && js_store::writes_must_be_awaited();
+        // Writes are the fleet's (`cfg!`: the browser build has none, and drops the check).
+        let awaited = cfg!(feature = "fleet") && write.is_some() && crate::js_runtime::ends_work_with_request();
         let mut write = write;
         if awaited {
             if let Some(write) = write.take() {

@@ -184,7 +184,7 @@ pub async fn call(
     let kept_result = keep_text.as_ref().map(|(_, at, took)| (*at, *took));
     let kept_body = keep_text.as_ref().map(|(text, ..)| text);
     let window = |error: &ClientError, now: f64| match (error.code, error.retry_after) {
-        (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 && error.attempts > 0 => Some(now + seconds * 1000.0),
+        (ErrorCode::RateLimited, Some(seconds)) if seconds > 0.0 => Some(now + seconds * 1000.0),
         _ => None,
     };
     let at_first_sight = |error: &ClientError| {

@@ -34,8 +34,3 @@ impl Store {
         match *self {}
     }
 }
-
-/// No store, so no write to await.
-pub fn writes_must_be_awaited() -> bool {
-    false
-}

@@ -44,7 +44,8 @@ impl Store {
             return (StoreShape::NotAnObject(crate::options::js_value::field(value)), None);
         }
         let has = |name: &str| Reflect::has(&value, &JsValue::from_str(name)).unwrap_or(false);
-        match clients::recognise(has, value.is_instance_of::<js_sys::Map>()) {
+        let method = |name: &str| crate::js_runtime::property(&value, name).is_some_and(|m| m.is_function());
+        match clients::recognise(has, method, value.is_instance_of::<js_sys::Map>()) {
             Recognised::Use(driver) => {
                 let shape = if driver == Driver::Kv { StoreShape::Kv } else { StoreShape::GetSet };
                 (shape, Some(Store { target: value, driver }))
@@ -158,21 +159,4 @@ impl Store {
 fn too_many_writes(error: &JsValue) -> bool {
     let message = Reflect::get(error, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_default();
     message.contains("429") || message.to_ascii_lowercase().contains("too many requests")
-}
-
-#[wasm_bindgen]
-extern "C" {
-    type Navigator;
-    #[wasm_bindgen(method, getter = userAgent)]
-    fn user_agent(this: &Navigator) -> JsValue;
-}
-
-/// Whether work left running after a call returns is cancelled when the request that started
-/// it ends: workerd (Cloudflare Workers, `navigator.userAgent`) and Vercel Edge (`EdgeRuntime`).
-/// There, store writes stay on the caller's path.
-pub fn writes_must_be_awaited() -> bool {
-    let global = js_sys::global();
-    let workerd = crate::js_runtime::property(&global, "navigator")
-        .is_some_and(|navigator| navigator.unchecked_into::<Navigator>().user_agent().as_string().is_some_and(|ua| ua == "Cloudflare-Workers"));
-    workerd || crate::js_runtime::property(&global, "EdgeRuntime").is_some()
 }

@@ -59,8 +59,11 @@ pub async fn run(
             (Step::Fail(error), _) => return Err(error.into()),
             (Step::Retry { wait_ms, error }, _) => {
                 log.write(Level::Warn, || lines::retry(&error, wait_ms));
-                if let (Some(on_limited), ErrorCode::RateLimited, Some(_)) = (on_limited, error.code, error.retry_after) {
-                    on_limited(&error);
+                // A window of 0 s holds nobody back: the joined callers keep waiting for the retry.
+                if let (Some(on_limited), ErrorCode::RateLimited, Some(seconds)) = (on_limited, error.code, error.retry_after) {
+                    if seconds > 0.0 {
+                        on_limited(&error);
+                    }
                 }
                 if deadline::sleep(wait_ms, signal).await.is_err() {
                     return aborted(attempts);

@@ -357,6 +357,9 @@ test('cacheStore needs cacheTtlMs above 0, and an object with get and set, or ge
   await refused({ cacheStore: lru(), cacheTtlMs: 0 }, /cacheStore option needs cacheTtlMs above 0/);
   await refused({ cacheStore: { get() {} }, cacheTtlMs: 1 }, /cacheStore option must be an object with get\(key\) and set\(key, value, ttlMs\).*; got an object without a set or put method\.$/);
   await refused({ cacheStore: { set() {} }, cacheTtlMs: 1 }, /got an object without a get method\.$/);
+  // A property that is not a function is no method: refused now, not failing on the first call.
+  await refused({ cacheStore: { get: 1, set() {} }, cacheTtlMs: 1 }, /got an object without a get method\.$/);
+  await refused({ cacheStore: { get() {}, put: 'yes' }, cacheTtlMs: 1 }, /got an object without a set or put method\.$/);
   await refused({ cacheStore: 'redis://localhost', cacheTtlMs: 1 }, /got a string\.$/);
   await refused({ cachestore: lru(), cacheTtlMs: 1 }, /did you mean cacheStore\?/);
 });
