@@ -4,7 +4,7 @@
 
 use crate::errors::messages;
 use crate::errors::{ClientError, ErrorCode};
-use crate::options::config::{Slot, MAX_TTL_MS};
+use crate::options::config::{Slot, MAX_USE_MS};
 use crate::options::key::ApiKey;
 
 /// At most this many base URL and key pairs are remembered; the least recently used goes first.
@@ -47,10 +47,6 @@ pub enum Lookup<'a, V> {
     Miss,
 }
 
-/// A result kept longer than this is no use to any caller (the longest `cacheTtlMs` and the
-/// longest `staleIfErrorMs`).
-const MAX_KEPT_MS: f64 = 2.0 * MAX_TTL_MS;
-
 /// A list, not a map: at most a hundred entries, and a scan of them costs less code (measured:
 /// 4.5 KB of `.wasm`) than hashing a URL and a key.
 #[derive(Debug)]
@@ -74,7 +70,7 @@ impl<V> Cache<V> {
         let usable = {
             let entry = &mut self.entries[at].1;
             entry.limited_until = entry.limited_until.filter(|until| now_ms < *until);
-            if entry.result.as_ref().is_some_and(|kept| now_ms - kept.at_ms >= MAX_KEPT_MS) {
+            if entry.result.as_ref().is_some_and(|kept| now_ms - kept.at_ms >= MAX_USE_MS) {
                 entry.result = None;
             }
             entry.result.is_some() || entry.limited_until.is_some()
@@ -188,6 +184,7 @@ pub fn held_back(key: &ApiKey, seconds_left: f64) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::config::MAX_TTL_MS;
     use crate::options::key::KeySource;
 
     fn slot(key: &str) -> Slot {

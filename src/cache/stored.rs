@@ -38,9 +38,8 @@ const CLOCK_SKEW_MS: f64 = 60_000.0;
 const MAX_WINDOW_MS: f64 = 3_600_000.0;
 /// The longest a `refreshing` marker holds other instances back, whatever it says.
 pub const MAX_MARKER_MS: f64 = 5_000.0;
-/// A revocation is kept for as long as any caller could serve a result fetched before it: the
-/// longest `cacheTtlMs` and the longest `staleIfErrorMs`.
-pub const REVOCATION_TTL_MS: f64 = 2.0 * crate::options::config::MAX_TTL_MS;
+/// A revocation is kept for as long as any caller could serve a result fetched before it.
+pub const REVOCATION_TTL_MS: f64 = crate::options::config::MAX_USE_MS;
 /// A request that took longer than this is recorded as taking this long (a stored `took` is
 /// untrusted, and it decides how early the next refresh starts).
 pub const MAX_TOOK_MS: f64 = 60_000.0;

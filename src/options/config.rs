@@ -88,8 +88,11 @@ pub enum OptionValue {
     Other(&'static str),
 }
 
-/// The longest `cacheTtlMs`: a day.
+/// The longest `cacheTtlMs`, and the longest `staleIfErrorMs`: a day.
 pub const MAX_TTL_MS: f64 = 86_400_000.0;
+/// The longest any caller may use a result: the longest `cacheTtlMs` plus the longest
+/// `staleIfErrorMs` (what the memory cache keeps, and how long a revocation outlives results).
+pub const MAX_USE_MS: f64 = 2.0 * MAX_TTL_MS;
 
 /// Which results a call may share: the `/me` URL and the key. `Debug` shows the key's hint
 /// (`ApiKey`'s own), so nothing in the cache can print the key.
