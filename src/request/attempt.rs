@@ -14,7 +14,7 @@ use crate::request::status::{self, FailedResponse};
 /// A fetch error's description is cut to this many characters.
 const MAX_DETAIL_CHARS: usize = 120;
 
-/// What the attempt saw (`wasm::fetch`). Header values are raw; parsing happens here.
+/// What the attempt saw (`request::js_fetch`). Header values are raw; parsing happens here.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Response {
@@ -88,10 +88,7 @@ fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attem
                 // status means what it says without a body.
                 let message = match unread {
                     Unread::AlreadyRead => messages::body_already_read(config.origin(), status, attempts),
-                    Unread::Failed { detail } => {
-                        let detail = detail.and_then(|d| text::clean(&config.key.redact(d), MAX_DETAIL_CHARS));
-                        messages::body_unreadable(config.origin(), status, detail.as_deref(), attempts)
-                    }
+                    Unread::Failed { detail } => messages::body_unreadable(config.origin(), status, cleaned(detail, config).as_deref(), attempts),
                 };
                 let mut err = ClientError::new(ErrorCode::NetworkError, message);
                 err.status = Some(status);
@@ -108,8 +105,7 @@ fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attem
             }
         }
         Outcome::NetworkFailure { detail } => {
-            let detail = detail.and_then(|d| text::clean(&config.key.redact(d), MAX_DETAIL_CHARS));
-            ClientError::new(ErrorCode::NetworkError, messages::network_error(config.origin(), detail.as_deref(), attempts))
+            ClientError::new(ErrorCode::NetworkError, messages::network_error(config.origin(), cleaned(detail, config).as_deref(), attempts))
         }
         Outcome::TimedOut => ClientError::new(ErrorCode::Timeout, messages::timeout(config.timeout_ms, attempts)),
     };
@@ -119,6 +115,11 @@ fn failed(outcome: Outcome, invalid: Option<ClientError>, config: &Config, attem
         Decision::RetryAfterMs(wait_ms) => Step::Retry { wait_ms, error },
         Decision::GiveUp => Step::Fail(error),
     }
+}
+
+/// A JS error's own description, fit to quote: the key redacted, control characters dropped, cut.
+fn cleaned(detail: Option<String>, config: &Config) -> Option<String> {
+    detail.and_then(|d| text::clean(&config.key.redact(d), MAX_DETAIL_CHARS))
 }
 
 /// The error for a wait between attempts that the caller's signal cut short, or for a signal

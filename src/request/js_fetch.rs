@@ -56,6 +56,17 @@ pub enum FromJs {
     Body(Uint8Array),
 }
 
+impl FromJs {
+    /// A rejection's value as the error's `cause`; `undefined` is none.
+    fn cause(value: JsValue) -> FromJs {
+        if value.is_undefined() {
+            FromJs::Nothing
+        } else {
+            FromJs::Cause(value)
+        }
+    }
+}
+
 /// Which `fetch` performs the request.
 #[derive(Clone)]
 pub enum Fetch {
@@ -142,7 +153,7 @@ fn unread_body(marker: Array) -> (Vec<u8>, Option<Unread>, FromJs) {
         return (Vec::new(), Some(Unread::AlreadyRead), FromJs::Nothing);
     }
     let cause = marker.get(0);
-    (Vec::new(), Some(Unread::Failed { detail: describe(&cause) }), if cause.is_undefined() { FromJs::Nothing } else { FromJs::Cause(cause) })
+    (Vec::new(), Some(Unread::Failed { detail: describe(&cause) }), FromJs::cause(cause))
 }
 
 thread_local! {
@@ -237,8 +248,7 @@ async fn finish(promise: Promise, deadline: &Deadline) -> Result<JsValue, Attemp
 
 fn failed(cause: JsValue, detail: Option<String>) -> Attempt {
     let detail = detail.or_else(|| describe(&cause));
-    let from_js = if cause.is_undefined() { FromJs::Nothing } else { FromJs::Cause(cause) };
-    Attempt::Done { outcome: Outcome::NetworkFailure { detail }, from_js }
+    Attempt::Done { outcome: Outcome::NetworkFailure { detail }, from_js: FromJs::cause(cause) }
 }
 
 /// Duck-typed, so a polyfilled or cross-realm `Response` works; anything without a status in
