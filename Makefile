@@ -65,7 +65,7 @@ define shipped-wasm # out-dir, out-name, cargo flags
 	  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	  wasm-pack build --release --target bundler --out-dir $(1) --out-name $(2) --no-pack $(if $(3),-- $(3))
 	node scripts/short-names.mjs $(1)/$(2)_bg.wasm $(1)/$(2)_bg.js
-	wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
+	node_modules/.bin/wasm-opt -Oz -ocimfs 20 --converge --strip-debug --strip-producers --strip-target-features $(1)/$(2)_bg.wasm -o $(1)/$(2)_bg.wasm
 endef
 
 pkg/package.json: $(SOURCES)

@@ -73,14 +73,14 @@ export interface OutboundSyncOptions {
   cacheTtlMs?: number | null;
   /**
    * Share results and 429 windows across instances (processes, isolates) through this store. Needs cacheTtlMs above 0.
-   * Not in the browser build (pages, workers, extensions), which refuses it with `invalid_option`.
+   * Not in the browser build (pages, workers, extensions that `import` the package), which refuses it with `invalid_option`; CommonJS under the `browser` condition (Jest's jsdom, `require` in a page bundle) loads the full build and takes it.
    */
   cacheStore?: OutboundSyncCacheStore | null;
   /**
    * With cacheTtlMs: when the API answers 429 or 5xx, times out or cannot be reached, return the
    * last good result if it is no older than cacheTtlMs + staleIfErrorMs (one warn line) instead
    * of failing. Never after a 401 or 403. A whole number up to 86400000 (24 hours). Default: 0 (off).
-   * Not in the browser build (pages, workers, extensions), which refuses any value above 0 with `invalid_option`.
+   * Not in the browser build (pages, workers, extensions that `import` the package), which refuses any value above 0 with `invalid_option`; CommonJS under the `browser` condition loads the full build and takes it.
    */
   staleIfErrorMs?: number | null;
   /** What to log. Default: OUTBOUNDSYNC_LOG from the environment, else 'off'. */

@@ -170,8 +170,10 @@ writeFileSync(join(pkg, 'index.d.mts'), types);
 // The Vite plugin (`outboundsync/vite`), CommonJS with an ES module wrapper, and its types;
 // `outboundsync/wasm-url`, the browser .wasm's URL as a bundler emits it (ES module only: only
 // bundlers give it a meaning).
+// wasm-url's types are the same for import and require: one source, written under both names.
 const BUNDLER_FILES = ['vite.cjs', 'vite.mjs', 'vite.d.ts', 'vite.d.mts', 'wasm-url.mjs', 'wasm-url.d.mts', 'wasm-url.d.ts'];
-for (const file of BUNDLER_FILES) copyFileSync(join(root, 'js', 'bundlers', file), join(pkg, file));
+const bundlerSource = (file) => (file === 'wasm-url.d.mts' ? 'wasm-url.d.ts' : file);
+for (const file of BUNDLER_FILES) copyFileSync(join(root, 'js', 'bundlers', bundlerSource(file)), join(pkg, file));
 copyFileSync(join(root, 'js', 'cli.cjs'), join(pkg, 'bin', 'outboundsync.cjs'));
 chmodSync(join(pkg, 'bin', 'outboundsync.cjs'), 0o755);
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));

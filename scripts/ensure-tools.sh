@@ -37,6 +37,12 @@ cargo_install() {
   cargo install --locked "$@" || cargo install "$@"
 }
 
+# test-lint's tools: a minimal rustup profile has neither.
+if ! rustup component list --installed | grep -q '^clippy' || ! rustup component list --installed | grep -q '^rustfmt'; then
+  say "adding clippy and rustfmt"
+  rustup component add clippy rustfmt
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
